@@ -1,0 +1,25 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'coverage/', 'node_modules/', '.sandbox/', 'test-artifacts/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['scripts/**', 'bench/**'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    // Only the edge may touch the vendor SDKs (STYLE.md §3).
+    files: ['src/findings/**', 'src/actions/**', 'src/approvals/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@slack/*', '@aws-sdk/*', 'dynamoose'] }],
+    },
+  },
+);

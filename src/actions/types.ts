@@ -1,0 +1,43 @@
+/**
+ * A finding action is one file plus one registry line (src/actions/index.ts). The buttons on the finding
+ * card, the Slack routing, the IAM permissions the bot needs and the docs all derive from the registry.
+ */
+import type { Logger } from 'pino';
+import type { Finding } from '../findings/finding';
+import type { Clock, DecisionLog, FindingRecord, FindingStore, FindingsSource } from '../findings/ports';
+import type { FindingSync } from '../findings/sync';
+
+export interface ActionDeps {
+  store: FindingStore;
+  source: FindingsSource;
+  decisions: DecisionLog;
+  sync: FindingSync;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface ActionRequest {
+  /** Slack user id of whoever clicked. */
+  actor: string;
+  /** Unique per click: idempotency key for the AWS call and key of the decision-log entries. */
+  requestId: string;
+  record: FindingRecord;
+}
+
+export interface ActionResult {
+  /** Shown privately to whoever clicked, when there is something to say beyond the updated message. */
+  note?: string;
+}
+
+export interface FindingAction {
+  id: string;
+  /** Button text (≤ 75 chars). */
+  label: string;
+  style?: 'primary' | 'danger';
+  confirm?: { title: string; text: string; confirm: string; deny: string };
+  /** IAM actions the bot's role needs for this action (infra derives the task role from these). */
+  permissions: string[];
+  /** Whether the button is shown for this finding. */
+  appliesTo(finding: Finding): boolean;
+  execute(request: ActionRequest, deps: ActionDeps): Promise<ActionResult>;
+}

@@ -1,0 +1,179 @@
+/**
+ * createBot(deps): wires the bot from injected clients. No I/O happens until start().
+ * Slack: Bolt in HTTP mode (requests at POST /slack/events on our server) or Socket Mode (SLACK_APP_TOKEN).
+ * Findings: POST /events/findings and/or the SQS queue, plus periodic reconciliation, all through one handler.
+ */
+import type { Server } from 'node:http';
+import { App, HTTPReceiver } from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import type { Logger } from 'pino';
+import { actions } from './actions';
+import type { ActionDeps } from './actions/types';
+import { createFindingsSource } from './aws/access-analyzer';
+import type { AwsClients } from './aws/clients';
+import type { Config } from './config';
+import { errorMessage } from './errors';
+import { type Clock, systemClock } from './findings/ports';
+import { createReconciler, type Reconciler } from './findings/reconcile';
+import { createRecordFinding } from './findings/record-finding';
+import { createFindingSync } from './findings/sync';
+import { createHttpServer, listen } from './http/server';
+import { createEventHandler, type HandleEvent } from './ingest/handle-event';
+import { createFindingsEndpoint } from './ingest/http';
+import { createQueuePoller, type QueuePoller } from './ingest/sqs';
+import { boltLogger } from './log';
+import { createErrorHandler } from './slack/error-handler';
+import { registerFindingActions } from './slack/listeners/finding-actions';
+import { createMessenger } from './slack/messenger';
+import { createStores, type Stores } from './store';
+
+export interface BotDeps {
+  config: Readonly<Config>;
+  log: Logger;
+  aws: AwsClients;
+  clock?: Clock;
+  /** Extra Web API client options (e.g. retry settings); the base URL comes from SLACK_API_URL. */
+  slackClientOptions?: WebClientOptions;
+  /** Interface to listen on (default: all). */
+  host?: string;
+}
+
+export interface Bot {
+  start(): Promise<{ port: number }>;
+  stop(): Promise<void>;
+  stores: Stores;
+  handleEvent: HandleEvent;
+  reconciler: Reconciler;
+}
+
+export function createBot(deps: BotDeps): Bot {
+  const { config, log } = deps;
+  const clock = deps.clock ?? systemClock;
+  const stores = createStores(deps.aws.dynamodb, {
+    tablePrefix: config.tablePrefix,
+    createTables: config.createTables,
+  });
+  const source = createFindingsSource(deps.aws.accessAnalyzer);
+
+  const receiver =
+    config.slack.mode === 'http'
+      ? new HTTPReceiver({
+          signingSecret: config.slack.signingSecret as string,
+          endpoints: '/slack/events',
+          logger: boltLogger(log),
+        })
+      : undefined;
+  const app = new App({
+    token: config.slack.botToken,
+    ...(receiver ? { receiver } : { appToken: config.slack.appToken, socketMode: true }),
+    logger: boltLogger(log),
+    extendedErrorHandler: true,
+    deferInitialization: true,
+    clientOptions: {
+      ...deps.slackClientOptions,
+      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    },
+  });
+
+  const messenger = createMessenger(app.client, config.slack.findingsChannelId, actions);
+  const sync = createFindingSync({ store: stores.findings, messenger, clock, log });
+  const record = createRecordFinding({ store: stores.findings, source, sync, log });
+  const reconciler = createReconciler({
+    store: stores.findings,
+    source,
+    analyzers: stores.analyzers,
+    record,
+    sync,
+    log,
+    clock,
+    backfill: config.backfill,
+  });
+
+  const running = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    running.add(p);
+    p.finally(() => running.delete(p)).catch(() => undefined);
+  };
+  const reconcileInBackground = (what: () => Promise<unknown>) =>
+    track(what().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'reconcile failed')));
+
+  const handleEvent = createEventHandler({
+    record,
+    unhandled: stores.unhandled,
+    analyzers: stores.analyzers,
+    log,
+    fallbackAnalyzerArn: config.analyzerArn,
+    onNewAnalyzer: (arn) => reconcileInBackground(() => reconciler.reconcileAnalyzer(arn)),
+  });
+
+  const actionDeps: ActionDeps = {
+    store: stores.findings,
+    source,
+    decisions: stores.decisions,
+    sync,
+    clock,
+    log,
+  };
+  registerFindingActions(app, actionDeps);
+  app.error(createErrorHandler(messenger, log));
+
+  const server: Server = createHttpServer(
+    {
+      slack: receiver?.requestListener,
+      findings: createFindingsEndpoint({ apiKey: config.eventsApiKey, handle: handleEvent, log }),
+      ready: () => stores.ready(),
+    },
+    log,
+  );
+
+  let poller: QueuePoller | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  return {
+    stores,
+    handleEvent,
+    reconciler,
+    async start() {
+      await stores.initialize();
+      await app.init();
+      const port = await listen(server, config.port, deps.host);
+      if (config.slack.mode === 'socket') await app.start();
+      log.info({ port, mode: config.slack.mode, tables: stores.tableNames }, 'bot started');
+
+      if (config.analyzerArn) await stores.analyzers.remember(config.analyzerArn);
+      reconcileInBackground(() => reconciler.reconcileAll());
+      timer = setInterval(
+        () => reconcileInBackground(() => reconciler.reconcileAll()),
+        config.reconcileIntervalMs,
+      );
+      timer.unref();
+
+      if (config.findingsQueueUrl) {
+        poller = createQueuePoller({
+          sqs: deps.aws.sqs,
+          queueUrl: config.findingsQueueUrl,
+          handle: handleEvent,
+          log,
+        });
+        await poller.start();
+      }
+      if (!config.findingsQueueUrl && !config.eventsApiKey) {
+        log.warn(
+          'neither FINDINGS_QUEUE_URL nor EVENTS_API_KEY is set: findings arrive only by reconciliation',
+        );
+      }
+      return { port };
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      await poller?.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      if (config.slack.mode === 'socket') await app.stop();
+      await Promise.allSettled([...running]);
+      log.info('bot stopped');
+    },
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * Configuration: read once from the environment, validated, frozen.
+ * No other module reads `process.env` (the AWS SDK reads its own standard variables, e.g. AWS_REGION and
+ * AWS_ENDPOINT_URL_<SERVICE>, which we leave to it).
+ */
+import ms from 'ms';
+import { z } from 'zod';
+
+export type SlackMode = 'http' | 'socket';
+
+export interface Config {
+  slack: {
+    mode: SlackMode;
+    botToken: string;
+    signingSecret?: string;
+    appToken?: string;
+    /** Web API base URL; undefined means Slack's own. */
+    apiUrl?: string;
+    findingsChannelId: string;
+  };
+  port: number;
+  analyzerArn?: string;
+  eventsApiKey?: string;
+  findingsQueueUrl?: string;
+  tablePrefix: string;
+  createTables: boolean;
+  logLevel: string;
+  reconcileIntervalMs: number;
+  backfill: boolean;
+}
+
+/** Thrown with every problem found, so the operator fixes them all in one go. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const ANALYZER_ARN =
+  /^arn:aws[a-z-]*:access-analyzer:[a-z0-9-]+:\d{12}:analyzer\/[A-Za-z][A-Za-z0-9_.-]{0,254}$/;
+
+const trimmed = z
+  .string()
+  .transform((s) => s.trim())
+  .transform((s) => (s === '' ? undefined : s));
+
+const bool = (fallback: boolean) =>
+  trimmed.optional().transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    const lower = v.toLowerCase();
+    if (['true', '1', 'yes'].includes(lower)) return true;
+    if (['false', '0', 'no'].includes(lower)) return false;
+    ctx.addIssue({ code: 'custom', message: `must be true or false, got "${v}"` });
+    return z.NEVER;
+  });
+
+const duration = (fallback: string, min: number) =>
+  trimmed.optional().transform((v, ctx) => {
+    const text = v ?? fallback;
+    const parsed = /^\d+$/.test(text) ? Number(text) * 1000 : ms(text as ms.StringValue);
+    if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < min) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a duration such as 15m, 1h or 900 (seconds), at least ${ms(min, { long: true })}; got "${text}"`,
+      });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
+const httpUrl = trimmed.optional().refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), {
+  message: 'must be an http(s) URL',
+});
+
+const schema = z
+  .object({
+    SLACK_BOT_TOKEN: trimmed.optional(),
+    SLACK_SIGNING_SECRET: trimmed.optional(),
+    SLACK_APP_TOKEN: trimmed
+      .optional()
+      .refine((v) => v === undefined || v.startsWith('xapp-'), {
+        message: 'must be an app-level token (xapp-…)',
+      }),
+    SLACK_API_URL: httpUrl,
+    FINDINGS_CHANNEL_ID: trimmed.optional().refine((v) => v === undefined || /^[CGD][A-Z0-9]{2,}$/.test(v), {
+      message: 'must be a Slack channel ID such as C0123ABCD (not a #name)',
+    }),
+    PORT: trimmed.optional().transform((v, ctx) => {
+      const port = Number(v ?? '3000');
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        ctx.addIssue({ code: 'custom', message: `must be a TCP port 0-65535, got "${v}"` });
+        return z.NEVER;
+      }
+      return port;
+    }),
+    ANALYZER_ARN: trimmed.optional().refine((v) => v === undefined || ANALYZER_ARN.test(v), {
+      message: 'must be an analyzer ARN: arn:aws:access-analyzer:<region>:<account>:analyzer/<name>',
+    }),
+    EVENTS_API_KEY: trimmed
+      .optional()
+      .refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
+    FINDINGS_QUEUE_URL: httpUrl,
+    TABLE_PREFIX: trimmed
+      .optional()
+      .transform((v) => v ?? 'iam-findings-bot-')
+      .refine((v) => /^[A-Za-z0-9_.-]{1,200}$/.test(v), {
+        message: 'may only contain letters, digits, _ . and - (DynamoDB table-name characters)',
+      }),
+    CREATE_TABLES: bool(true),
+    LOG_LEVEL: trimmed
+      .optional()
+      .transform((v) => v ?? 'info')
+      .refine((v) => ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v), {
+        message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      }),
+    RECONCILE_INTERVAL: duration('15m', 10_000),
+    BACKFILL: bool(false),
+  })
+  .superRefine((env, ctx) => {
+    const need = (key: string, why: string) =>
+      ctx.addIssue({ code: 'custom', path: [key], message: `is required ${why}` });
+    if (!env.SLACK_BOT_TOKEN) need('SLACK_BOT_TOKEN', '(the bot token, xoxb-…)');
+    else if (!env.SLACK_BOT_TOKEN.startsWith('xoxb-')) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'must be a bot token (xoxb-…)' });
+    }
+    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      need('SLACK_SIGNING_SECRET', 'in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+    }
+    if (!env.FINDINGS_CHANNEL_ID) need('FINDINGS_CHANNEL_ID', '(the channel findings are posted to)');
+  });
+
+/** True when no Slack credential at all is set: the caller may then start the local sandbox instead. */
+export function hasSlackCredentials(env: NodeJS.ProcessEnv): boolean {
+  return ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'].some(
+    (k) => (env[k] ?? '').trim() !== '',
+  );
+}
+
+/**
+ * Parses the environment into a frozen Config.
+ * @throws ConfigError naming every missing or invalid variable.
+ * @example loadConfig({ SLACK_BOT_TOKEN: 'xoxb-…', SLACK_SIGNING_SECRET: '…', FINDINGS_CHANNEL_ID: 'C0123' })
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`,
+    );
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const e = result.data;
+  const config: Config = {
+    slack: {
+      mode: e.SLACK_APP_TOKEN ? 'socket' : 'http',
+      botToken: e.SLACK_BOT_TOKEN as string,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+      findingsChannelId: e.FINDINGS_CHANNEL_ID as string,
+    },
+    port: e.PORT,
+    analyzerArn: e.ANALYZER_ARN,
+    eventsApiKey: e.EVENTS_API_KEY,
+    findingsQueueUrl: e.FINDINGS_QUEUE_URL,
+    tablePrefix: e.TABLE_PREFIX,
+    createTables: e.CREATE_TABLES,
+    logLevel: e.LOG_LEVEL,
+    reconcileIntervalMs: e.RECONCILE_INTERVAL,
+    backfill: e.BACKFILL,
+  };
+  return Object.freeze({ ...config, slack: Object.freeze(config.slack) });
+}

@@ -1,0 +1,140 @@
+/**
+ * The ports the findings domain talks through. Implementations live at the edges:
+ * src/store (DynamoDB via dynamoose), src/slack (Web API), src/aws (Access Analyzer).
+ */
+import type { Finding, FindingSnapshot, FindingStatus } from './finding';
+
+export interface SlackRef {
+  channel: string;
+  ts: string;
+}
+
+/** A remediation in flight on a finding (claimed with a conditional write, expires if the bot dies). */
+export interface PendingAction {
+  action: string;
+  requestId: string;
+  by: string;
+  until: number;
+}
+
+export interface FindingRecord {
+  finding: Finding;
+  updatedAtMs: number;
+  /** Stored but deliberately not posted (first start without BACKFILL). */
+  suppressed: boolean;
+  slack?: SlackRef;
+  /** What the Slack message currently shows (to decide whether to update it and what to say). */
+  renderedKey?: string;
+  renderedSnapshot?: FindingSnapshot;
+  /** Sync lease: whoever holds it talks to Slack for this finding. */
+  leaseToken?: string;
+  leaseUntil?: number;
+  /** How many times a sync lease was taken; >1 with no message means an earlier post may have happened. */
+  syncAttempts: number;
+  archived?: { by: string; at: string };
+  pending?: PendingAction;
+}
+
+export type ApplyOutcome = 'created' | 'updated' | 'stale';
+
+export interface FindingStore {
+  get(id: string): Promise<FindingRecord | undefined>;
+  getMany(ids: string[]): Promise<Map<string, FindingRecord>>;
+  /** Stores the finding if new or newer (by updatedAt) than what is stored; never overwrites newer state. */
+  apply(finding: Finding, options: { suppressed: boolean }): Promise<ApplyOutcome>;
+  /** Takes the sync lease if free or expired; returns the record as of the lease, or undefined if busy. */
+  acquireLease(id: string, token: string, now: number, until: number): Promise<FindingRecord | undefined>;
+  /** Records what was rendered and releases the lease (only if still ours). */
+  completeSync(
+    id: string,
+    token: string,
+    rendered: { slack: SlackRef; key: string; snapshot: FindingSnapshot },
+  ): Promise<void>;
+  releaseLease(id: string, token: string): Promise<void>;
+  /** Claims a one-at-a-time action on an ACTIVE finding; throws AlreadyDecidedError if busy or not ACTIVE. */
+  beginAction(id: string, pending: PendingAction, now: number): Promise<void>;
+  /** The action succeeded: status set locally (AA's own event confirms later), pending cleared. */
+  completeAction(
+    id: string,
+    requestId: string,
+    result: { status: FindingStatus; archived?: { by: string; at: string } },
+  ): Promise<void>;
+  /** The action failed: pending cleared, state unchanged. */
+  abortAction(id: string, requestId: string): Promise<void>;
+}
+
+export interface Decision {
+  requestId: string;
+  findingId: string;
+  action: string;
+  actor: string;
+  phase: 'requested' | 'succeeded' | 'failed' | 'skipped';
+  at: string;
+  input?: unknown;
+  result?: unknown;
+  error?: string;
+}
+
+export interface DecisionLog {
+  /** Appends once; a repeat of the same (requestId, phase) is ignored. */
+  append(decision: Decision): Promise<void>;
+  forFinding(findingId: string): Promise<Decision[]>;
+}
+
+export interface AnalyzerRegistry {
+  /** Analyzers known to the bot (configured or seen in events), with whether their baseline is taken. */
+  list(): Promise<{ arn: string; baselineAt?: string }[]>;
+  /** Records an analyzer as seen; returns true if it was new. */
+  remember(arn: string): Promise<boolean>;
+  markBaseline(arn: string, at: string): Promise<void>;
+}
+
+export interface UnhandledEventStore {
+  put(event: {
+    eventId: string;
+    detailType: string;
+    source: string;
+    body: unknown;
+    receivedAt: string;
+  }): Promise<void>;
+}
+
+/** A finding as listed by ListFindingsV2 (summary only). */
+export interface FindingSummary {
+  id: string;
+  status: FindingStatus;
+  updatedAt: string;
+}
+
+export interface FindingsSource {
+  /** Every finding of the analyzer, all pages. */
+  list(analyzerArn: string): AsyncIterable<FindingSummary>;
+  /** The whole finding (GetFindingV2), including what events do not carry (sources, unused details). */
+  get(analyzerArn: string, id: string): Promise<Finding>;
+  setStatus(
+    analyzerArn: string,
+    ids: string[],
+    status: 'ACTIVE' | 'ARCHIVED',
+    clientToken: string,
+  ): Promise<void>;
+}
+
+/** The finding card as the messenger renders it. */
+export interface CardView {
+  record: FindingRecord;
+}
+
+export interface FindingMessenger {
+  post(view: CardView): Promise<SlackRef>;
+  update(ref: SlackRef, view: CardView): Promise<void>;
+  threadReply(ref: SlackRef, text: string): Promise<void>;
+  /** Looks for a message already posted for this finding (after a crash between post and store). */
+  findPosted(findingId: string): Promise<SlackRef | undefined>;
+  ephemeral(channel: string, user: string, text: string, threadTs?: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

@@ -1,0 +1,62 @@
+/**
+ * The one path every finding takes, whether it came from an event (HTTP or SQS) or from reconciliation:
+ * skip it if stale, enrich it with what events do not carry, store it (conditional on being newer), then
+ * bring its Slack message in line.
+ */
+import type { Logger } from 'pino';
+import { errorMessage } from '../errors';
+import { type Finding, timestampMs } from './finding';
+import type { ApplyOutcome, FindingStore, FindingsSource } from './ports';
+import type { FindingSync } from './sync';
+
+export interface RecordDeps {
+  store: FindingStore;
+  source: FindingsSource;
+  sync: FindingSync;
+  log: Logger;
+}
+
+export interface RecordOptions {
+  /** Store without posting (first start on an analyzer without BACKFILL). */
+  suppressed?: boolean;
+  /** Already complete (came from GetFindingV2): do not fetch it again. */
+  complete?: boolean;
+}
+
+export type RecordFinding = (finding: Finding, options?: RecordOptions) => Promise<ApplyOutcome>;
+
+export function createRecordFinding({ store, source, sync, log }: RecordDeps): RecordFinding {
+  async function enrich(finding: Finding): Promise<Finding> {
+    // Events carry neither "shared through" (sources) nor the unused items; GetFindingV2 does.
+    if (finding.error || finding.isDeleted) return finding;
+    try {
+      const full = await source.get(finding.analyzerArn, finding.id);
+      return {
+        ...finding,
+        sources: full.sources ?? finding.sources,
+        unused: finding.unused ? { ...finding.unused, ...full.unused } : full.unused,
+      };
+    } catch (err) {
+      log.warn(
+        { findingId: finding.id, err: errorMessage(err) },
+        'could not fetch finding details; posting what the event has',
+      );
+      return finding;
+    }
+  }
+
+  return async function recordFinding(finding, options = {}) {
+    const existing = await store.get(finding.id);
+    const newer = !existing || timestampMs(finding.updatedAt) > existing.updatedAtMs;
+    if (!newer) {
+      log.debug({ findingId: finding.id }, 'stale or repeated finding state ignored');
+      await sync(finding.id); // heals a message left behind by an earlier failure; no-op when in sync
+      return 'stale';
+    }
+    const full = options.complete ? finding : await enrich(finding);
+    const outcome = await store.apply(full, { suppressed: options.suppressed ?? false });
+    log.info({ findingId: finding.id, status: finding.status, outcome }, 'finding recorded');
+    await sync(finding.id);
+    return outcome;
+  };
+}

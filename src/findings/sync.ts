@@ -1,0 +1,107 @@
+/**
+ * Keeps each finding's Slack message in line with its stored state: posts it once, then edits it and
+ * says in the thread what changed. At-least-once safe:
+ * - one handler at a time holds the finding's sync lease (a conditional write) and talks to Slack;
+ * - the lease holder loops until what Slack shows matches what is stored, so changes that arrive while it
+ *   works are not lost;
+ * - if an earlier holder died between posting and recording the message, the message is looked up by its
+ *   metadata before anything is posted again.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { type FindingSnapshot, describeChanges, snapshotOf } from './finding';
+import type { Clock, FindingMessenger, FindingRecord, FindingStore } from './ports';
+
+const LEASE_MS = 60_000;
+const MAX_ROUNDS = 5;
+
+/** Everything the message shows; when it differs from what was rendered, the message is updated. */
+export function renderKey(rec: FindingRecord): string {
+  const f = rec.finding;
+  return JSON.stringify([
+    snapshotOf(f),
+    f.updatedAt,
+    f.sources ?? null,
+    f.unused ?? null,
+    rec.archived ?? null,
+  ]);
+}
+
+/** Findings first seen in a closed state, or deleted, are stored but never posted. */
+export function shouldPost(rec: FindingRecord): boolean {
+  return !rec.suppressed && rec.finding.status === 'ACTIVE' && !rec.finding.isDeleted;
+}
+
+export function needsSync(rec: FindingRecord): boolean {
+  if (rec.suppressed) return false;
+  if (!rec.slack) return shouldPost(rec);
+  return renderKey(rec) !== rec.renderedKey;
+}
+
+/** The thread reply for a change, naming who archived when the bot did it. */
+export function changeText(before: FindingSnapshot, rec: FindingRecord): string | undefined {
+  const changes = describeChanges(before, snapshotOf(rec.finding));
+  if (changes.length === 0) return undefined;
+  const who =
+    rec.archived && rec.finding.status === 'ARCHIVED' && before.status !== 'ARCHIVED'
+      ? ` (archived by <@${rec.archived.by}>)`
+      : '';
+  return `${changes.join('\n')}${who}`;
+}
+
+export interface SyncDeps {
+  store: FindingStore;
+  messenger: FindingMessenger;
+  clock: Clock;
+  log: Logger;
+}
+
+export type FindingSync = (findingId: string) => Promise<void>;
+
+export function createFindingSync({ store, messenger, clock, log }: SyncDeps): FindingSync {
+  return async function syncMessage(findingId) {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const current = await store.get(findingId);
+      if (!current || !needsSync(current)) return;
+      const token = randomUUID();
+      const now = clock.now();
+      const rec = await store.acquireLease(findingId, token, now, now + LEASE_MS);
+      if (!rec) return; // another handler holds the lease and will render the latest state
+      try {
+        if (!needsSync(rec)) {
+          await store.releaseLease(findingId, token);
+          return;
+        }
+        let ref = rec.slack;
+        if (!ref) {
+          // syncAttempts counts this lease too: more than one means an earlier attempt may have posted.
+          ref = rec.syncAttempts > 1 ? await messenger.findPosted(findingId) : undefined;
+          if (ref) {
+            log.warn({ findingId, ts: ref.ts }, 'recovered a message posted by an interrupted attempt');
+            await messenger.update(ref, { record: rec });
+          } else {
+            ref = await messenger.post({ record: rec });
+            log.info({ findingId, channel: ref.channel, ts: ref.ts }, 'finding posted');
+          }
+        } else {
+          await messenger.update(ref, { record: rec });
+          const reply = rec.renderedSnapshot ? changeText(rec.renderedSnapshot, rec) : undefined;
+          if (reply) await messenger.threadReply(ref, reply);
+          log.info({ findingId, status: rec.finding.status }, 'finding message updated');
+        }
+        await store.completeSync(findingId, token, {
+          slack: ref,
+          key: renderKey(rec),
+          snapshot: snapshotOf(rec.finding),
+        });
+      } catch (err) {
+        await store.releaseLease(findingId, token).catch(() => undefined);
+        throw err;
+      }
+    }
+    log.warn(
+      { findingId },
+      'finding still changing after several sync rounds; the next event or reconcile finishes it',
+    );
+  };
+}

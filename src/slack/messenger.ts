@@ -1,0 +1,105 @@
+/**
+ * FindingMessenger on the Slack Web API: posts the finding card (with message metadata naming the finding,
+ * so a message can be found again), edits it, replies in its thread, and sends ephemeral notes.
+ * Bot scopes used: chat:write, channels:history / groups:history (findPosted).
+ */
+import type { WebClient } from '@slack/web-api';
+import type { FindingAction } from '../actions/types';
+import { SlackCallError } from '../errors';
+import type { FindingMessenger, SlackRef } from '../findings/ports';
+import { findingCard } from './blocks/finding-card';
+import { clip } from './text';
+
+export const FINDING_METADATA_TYPE = 'iam_access_finding';
+/** How far back findPosted looks: the crash it recovers from is minutes old at most. */
+const LOOKBACK_PAGES = 5;
+
+async function call<T>(method: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const e = err as { code?: string; data?: { error?: string }; message?: string };
+    throw new SlackCallError(method, e.data?.error ?? e.code ?? e.message ?? 'unknown_error', { cause: err });
+  }
+}
+
+export function createMessenger(
+  client: WebClient,
+  channel: string,
+  actions: readonly FindingAction[],
+): FindingMessenger {
+  return {
+    async post({ record }) {
+      const card = findingCard(record, actions);
+      const res = await call('chat.postMessage', () =>
+        client.chat.postMessage({
+          channel,
+          text: card.text,
+          blocks: card.blocks,
+          unfurl_links: false,
+          metadata: { event_type: FINDING_METADATA_TYPE, event_payload: { finding_id: record.finding.id } },
+        }),
+      );
+      if (!res.ts || !res.channel) throw new SlackCallError('chat.postMessage', 'no_ts_returned');
+      return { channel: res.channel, ts: res.ts };
+    },
+
+    async update(ref: SlackRef, { record }) {
+      const card = findingCard(record, actions);
+      await call('chat.update', () =>
+        client.chat.update({
+          channel: ref.channel,
+          ts: ref.ts,
+          text: card.text,
+          blocks: card.blocks,
+          metadata: { event_type: FINDING_METADATA_TYPE, event_payload: { finding_id: record.finding.id } },
+        }),
+      );
+    },
+
+    async threadReply(ref, text) {
+      await call('chat.postMessage', () =>
+        client.chat.postMessage({
+          channel: ref.channel,
+          thread_ts: ref.ts,
+          text: clip(text, 3900),
+          unfurl_links: false,
+        }),
+      );
+    },
+
+    async findPosted(findingId) {
+      let cursor: string | undefined;
+      for (let page = 0; page < LOOKBACK_PAGES; page++) {
+        const res = await call('conversations.history', () =>
+          client.conversations.history({ channel, limit: 200, include_all_metadata: true, cursor }),
+        );
+        for (const m of res.messages ?? []) {
+          const meta = m.metadata as
+            { event_type?: string; event_payload?: { finding_id?: string } } | undefined;
+          if (
+            meta?.event_type === FINDING_METADATA_TYPE &&
+            meta.event_payload?.finding_id === findingId &&
+            m.ts
+          ) {
+            return { channel, ts: m.ts };
+          }
+        }
+        cursor = res.response_metadata?.next_cursor || undefined;
+        if (!cursor) break;
+      }
+      return undefined;
+    },
+
+    async ephemeral(toChannel, user, text, threadTs) {
+      await call('chat.postEphemeral', () =>
+        client.chat.postEphemeral({
+          channel: toChannel,
+          user,
+          text: clip(text, 3900),
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,258 @@
+/**
+ * FindingStore on DynamoDB. Every state change is a conditional write, so at-least-once delivery, concurrent
+ * handlers and double clicks converge on one outcome:
+ * - apply(): only a new finding or a strictly newer `updatedAt` is written (stale and repeated events are no-ops);
+ * - the sync lease: one handler at a time talks to Slack for a finding (expires if the bot dies);
+ * - beginAction(): one remediation at a time, only on an ACTIVE finding.
+ */
+import dynamoose from 'dynamoose';
+import { AlreadyDecidedError } from '../errors';
+import { type Finding, type FindingStatus, timestampMs } from '../findings/finding';
+import type { ApplyOutcome, FindingRecord, FindingStore, PendingAction, SlackRef } from '../findings/ports';
+import { type FindingItem, type Models, isConditionFailure } from './models';
+
+const Condition = dynamoose.Condition;
+
+function toRecord(item: FindingItem): FindingRecord {
+  return {
+    finding: JSON.parse(item.finding) as Finding,
+    updatedAtMs: item.updatedAtMs,
+    suppressed: item.suppressed ?? false,
+    slack: item.slackTs && item.slackChannel ? { channel: item.slackChannel, ts: item.slackTs } : undefined,
+    renderedKey: item.renderedKey,
+    renderedSnapshot: item.renderedSnapshot ? JSON.parse(item.renderedSnapshot) : undefined,
+    leaseToken: item.leaseToken,
+    leaseUntil: item.leaseUntil,
+    syncAttempts: item.syncAttempts ?? 0,
+    archived: item.archivedBy && item.archivedAt ? { by: item.archivedBy, at: item.archivedAt } : undefined,
+    pending:
+      item.pendingAction && item.pendingRequestId && item.pendingBy && item.pendingUntil
+        ? {
+            action: item.pendingAction,
+            requestId: item.pendingRequestId,
+            by: item.pendingBy,
+            until: item.pendingUntil,
+          }
+        : undefined,
+  };
+}
+
+export function createFindingStore(models: Models): FindingStore {
+  const { findings } = models;
+
+  const get = async (id: string) => {
+    const item = await findings.get({ id }, { consistent: true });
+    return item ? toRecord(item) : undefined;
+  };
+
+  return {
+    get,
+
+    async getMany(ids) {
+      const out = new Map<string, FindingRecord>();
+      for (let i = 0; i < ids.length; i += 100) {
+        const batch = ids.slice(i, i + 100).map((id) => ({ id }));
+        const items = await findings.batchGet(batch);
+        for (const item of items) out.set(item.id, toRecord(item));
+      }
+      return out;
+    },
+
+    async apply(finding, { suppressed }): Promise<ApplyOutcome> {
+      const updatedAtMs = timestampMs(finding.updatedAt);
+      try {
+        // Create: only if absent.
+        await findings.create(
+          {
+            id: finding.id,
+            analyzerArn: finding.analyzerArn,
+            status: finding.status,
+            updatedAtMs,
+            finding: JSON.stringify(finding),
+            suppressed,
+            syncAttempts: 0,
+          },
+          { overwrite: false },
+        );
+        return 'created';
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+      try {
+        // Update: only if strictly newer than what is stored.
+        await findings.update(
+          { id: finding.id },
+          {
+            $SET: {
+              status: finding.status,
+              updatedAtMs,
+              finding: JSON.stringify(finding),
+              analyzerArn: finding.analyzerArn,
+            },
+          },
+          { condition: new Condition('updatedAtMs').lt(updatedAtMs) },
+        );
+        return 'updated';
+      } catch (err) {
+        if (isConditionFailure(err)) return 'stale';
+        throw err;
+      }
+    },
+
+    async acquireLease(id, token, now, until) {
+      try {
+        const item = await findings.update(
+          { id },
+          { $SET: { leaseToken: token, leaseUntil: until }, $ADD: { syncAttempts: 1 } },
+          {
+            condition: new Condition('id')
+              .exists()
+              .and()
+              .parenthesis((c: InstanceType<typeof Condition>) =>
+                c.where('leaseUntil').not().exists().or().where('leaseUntil').lt(now),
+              ),
+            returnValues: 'ALL_NEW',
+          },
+        );
+        return toRecord(item as FindingItem);
+      } catch (err) {
+        if (isConditionFailure(err)) return undefined;
+        throw err;
+      }
+    },
+
+    async completeSync(id, token, rendered: { slack: SlackRef; key: string; snapshot: unknown }) {
+      try {
+        await findings.update(
+          { id },
+          {
+            $SET: {
+              slackChannel: rendered.slack.channel,
+              slackTs: rendered.slack.ts,
+              renderedKey: rendered.key,
+              renderedSnapshot: JSON.stringify(rendered.snapshot),
+            },
+            $REMOVE: ['leaseToken', 'leaseUntil'],
+          },
+          { condition: new Condition('leaseToken').eq(token) },
+        );
+      } catch (err) {
+        // Our lease expired and someone else took over; they will render the current state.
+        if (!isConditionFailure(err)) throw err;
+      }
+    },
+
+    async releaseLease(id, token) {
+      try {
+        await findings.update(
+          { id },
+          { $REMOVE: ['leaseToken', 'leaseUntil'] },
+          { condition: new Condition('leaseToken').eq(token) },
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+    },
+
+    async beginAction(id, pending: PendingAction, now) {
+      try {
+        await findings.update(
+          { id },
+          {
+            $SET: {
+              pendingAction: pending.action,
+              pendingRequestId: pending.requestId,
+              pendingBy: pending.by,
+              pendingUntil: pending.until,
+            },
+          },
+          {
+            condition: new Condition('status')
+              .eq('ACTIVE')
+              .and()
+              .parenthesis((c: InstanceType<typeof Condition>) =>
+                c.where('pendingUntil').not().exists().or().where('pendingUntil').lt(now),
+              ),
+          },
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        const current = await get(id);
+        if (!current) throw new AlreadyDecidedError('This finding is not known to the bot.', { cause: err });
+        if (current.finding.status !== 'ACTIVE') {
+          const by = current.archived ? ` by <@${current.archived.by}>` : '';
+          throw new AlreadyDecidedError(
+            `This finding is already ${current.finding.status.toLowerCase()}${by}; nothing to do.`,
+            {
+              cause: err,
+            },
+          );
+        }
+        throw new AlreadyDecidedError(
+          `<@${current.pending?.by ?? 'someone'}> is already acting on this finding (${current.pending?.action ?? 'an action'}).`,
+          { cause: err },
+        );
+      }
+    },
+
+    async completeAction(
+      id,
+      requestId,
+      result: { status: FindingStatus; archived?: { by: string; at: string } },
+    ) {
+      const current = await get(id);
+      if (!current) return;
+      const finding: Finding = { ...current.finding, status: result.status };
+      await findings
+        .update(
+          { id },
+          {
+            $SET: {
+              status: result.status,
+              finding: JSON.stringify(finding),
+              ...(result.archived ? { archivedBy: result.archived.by, archivedAt: result.archived.at } : {}),
+            },
+            $REMOVE: ['pendingAction', 'pendingRequestId', 'pendingBy', 'pendingUntil'],
+          },
+          // Only the request that holds the claim completes it; a newer AWS event (higher updatedAtMs) wins over us.
+          {
+            condition: new Condition('pendingRequestId')
+              .eq(requestId)
+              .and()
+              .where('updatedAtMs')
+              .eq(current.updatedAtMs),
+          },
+        )
+        .catch(async (err: unknown) => {
+          if (!isConditionFailure(err)) throw err;
+          // AA's own event got here first: keep its state, just record who archived and drop the claim.
+          await findings
+            .update(
+              { id },
+              {
+                $SET: result.archived
+                  ? { archivedBy: result.archived.by, archivedAt: result.archived.at }
+                  : {},
+                $REMOVE: ['pendingAction', 'pendingRequestId', 'pendingBy', 'pendingUntil'],
+              },
+              { condition: new Condition('pendingRequestId').eq(requestId) },
+            )
+            .catch((e: unknown) => {
+              if (!isConditionFailure(e)) throw e;
+            });
+        });
+    },
+
+    async abortAction(id, requestId) {
+      try {
+        await findings.update(
+          { id },
+          { $REMOVE: ['pendingAction', 'pendingRequestId', 'pendingBy', 'pendingUntil'] },
+          { condition: new Condition('pendingRequestId').eq(requestId) },
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/** The DynamoDB-backed stores, built together from one set of models. */
+import { DescribeTableCommand, type DynamoDB } from '@aws-sdk/client-dynamodb';
+import { errorMessage } from '../errors';
+import type { AnalyzerRegistry, DecisionLog, FindingStore, UnhandledEventStore } from '../findings/ports';
+import { createAnalyzerRegistry } from './analyzer-registry';
+import { createDecisionLog } from './decision-log';
+import { createFindingStore } from './finding-store';
+import { defineModels, useDynamoDb } from './models';
+import { createUnhandledEventStore } from './unhandled-events';
+
+export interface Stores {
+  findings: FindingStore;
+  decisions: DecisionLog;
+  analyzers: AnalyzerRegistry;
+  unhandled: UnhandledEventStore;
+  /** Creates absent tables when allowed; fails with the table names when they are missing and may not be created. */
+  initialize(): Promise<void>;
+  /** DynamoDB reachable and the findings table there. */
+  ready(): Promise<{ ok: boolean; detail?: string }>;
+  tableNames: string[];
+}
+
+export function createStores(
+  dynamodb: DynamoDB,
+  opts: { tablePrefix: string; createTables: boolean },
+): Stores {
+  useDynamoDb(dynamodb);
+  const models = defineModels(opts.tablePrefix, opts.createTables);
+  return {
+    findings: createFindingStore(models),
+    decisions: createDecisionLog(models),
+    analyzers: createAnalyzerRegistry(models),
+    unhandled: createUnhandledEventStore(models),
+    tableNames: models.tableNames,
+    async initialize() {
+      try {
+        await models.initialize();
+      } catch (err) {
+        throw new Error(
+          `DynamoDB tables ${models.tableNames.join(', ')} are not usable: ${errorMessage(err)}` +
+            (opts.createTables ? '' : ' (CREATE_TABLES=false: the tables must exist already)'),
+          { cause: err },
+        );
+      }
+      if (!opts.createTables) {
+        // dynamoose does not check existence when it may not create: do it, to fail at start, not at first use.
+        for (const name of models.tableNames)
+          await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+      }
+    },
+    async ready() {
+      try {
+        const name = models.tableNames[0] as string;
+        const out = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+        return out.Table?.TableStatus === 'ACTIVE'
+          ? { ok: true }
+          : { ok: false, detail: `table ${name} is ${out.Table?.TableStatus}` };
+      } catch (err) {
+        return { ok: false, detail: `DynamoDB not reachable: ${errorMessage(err)}` };
+      }
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * dynamoose models: one table each. Names are `${TABLE_PREFIX}<name>`. Tables are created at start-up when
+ * absent (CREATE_TABLES, the default) or owned by infra/ in production (CREATE_TABLES=false).
+ * Nested documents are stored as JSON strings: they are read whole, never queried inside.
+ */
+import { DynamoDB } from '@aws-sdk/client-dynamodb';
+import dynamoose from 'dynamoose';
+import type { Item } from 'dynamoose/dist/Item';
+
+export interface FindingItem extends Item {
+  id: string;
+  analyzerArn: string;
+  status: string;
+  updatedAtMs: number;
+  finding: string;
+  suppressed?: boolean;
+  slackChannel?: string;
+  slackTs?: string;
+  renderedKey?: string;
+  renderedSnapshot?: string;
+  leaseToken?: string;
+  leaseUntil?: number;
+  syncAttempts?: number;
+  archivedBy?: string;
+  archivedAt?: string;
+  pendingAction?: string;
+  pendingRequestId?: string;
+  pendingBy?: string;
+  pendingUntil?: number;
+}
+
+export interface DecisionItem extends Item {
+  findingId: string;
+  sk: string;
+  requestId: string;
+  action: string;
+  actor: string;
+  phase: string;
+  at: string;
+  input?: string;
+  result?: string;
+  error?: string;
+}
+
+export interface AnalyzerItem extends Item {
+  arn: string;
+  seenAt: string;
+  baselineAt?: string;
+}
+
+export interface UnhandledEventItem extends Item {
+  eventId: string;
+  detailType: string;
+  source: string;
+  receivedAt: string;
+  body: string;
+  expiresAt: number;
+}
+
+export interface Models {
+  findings: ReturnType<typeof dynamoose.model<FindingItem>>;
+  decisions: ReturnType<typeof dynamoose.model<DecisionItem>>;
+  analyzers: ReturnType<typeof dynamoose.model<AnalyzerItem>>;
+  unhandledEvents: ReturnType<typeof dynamoose.model<UnhandledEventItem>>;
+  /** Creates absent tables (when allowed) and waits for them; call once at start-up. */
+  initialize(): Promise<void>;
+  tableNames: string[];
+}
+
+const tableOptions = (create: boolean) => ({
+  create,
+  waitForActive: create ? { enabled: true, check: { timeout: 60_000, frequency: 500 } } : false,
+  throughput: 'ON_DEMAND' as const,
+  initialize: false,
+  update: false,
+});
+
+/** Points dynamoose at this DynamoDB client (endpoint, region and credentials come from the SDK's own chain). */
+export function useDynamoDb(client: DynamoDB): void {
+  dynamoose.aws.ddb.set(client);
+}
+
+export function defineModels(prefix: string, createTables: boolean): Models {
+  const opts = tableOptions(createTables);
+  const findings = dynamoose.model<FindingItem>(
+    `${prefix}findings`,
+    new dynamoose.Schema(
+      {
+        id: { type: String, hashKey: true },
+        analyzerArn: String,
+        status: String,
+        updatedAtMs: Number,
+        finding: String,
+        suppressed: Boolean,
+        slackChannel: String,
+        slackTs: String,
+        renderedKey: String,
+        renderedSnapshot: String,
+        leaseToken: String,
+        leaseUntil: Number,
+        syncAttempts: Number,
+        archivedBy: String,
+        archivedAt: String,
+        pendingAction: String,
+        pendingRequestId: String,
+        pendingBy: String,
+        pendingUntil: Number,
+      },
+      { saveUnknown: false },
+    ),
+    opts,
+  );
+  const decisions = dynamoose.model<DecisionItem>(
+    `${prefix}decisions`,
+    new dynamoose.Schema({
+      findingId: { type: String, hashKey: true },
+      sk: { type: String, rangeKey: true },
+      requestId: String,
+      action: String,
+      actor: String,
+      phase: String,
+      at: String,
+      input: String,
+      result: String,
+      error: String,
+    }),
+    opts,
+  );
+  const analyzers = dynamoose.model<AnalyzerItem>(
+    `${prefix}analyzers`,
+    new dynamoose.Schema({ arn: { type: String, hashKey: true }, seenAt: String, baselineAt: String }),
+    opts,
+  );
+  const unhandledEvents = dynamoose.model<UnhandledEventItem>(
+    `${prefix}unhandled-events`,
+    new dynamoose.Schema({
+      eventId: { type: String, hashKey: true },
+      detailType: String,
+      source: String,
+      receivedAt: String,
+      body: String,
+      expiresAt: Number,
+    }),
+    opts,
+  );
+  const all = [findings, decisions, analyzers, unhandledEvents];
+  return {
+    findings,
+    decisions,
+    analyzers,
+    unhandledEvents,
+    tableNames: all.map((m) => m.table().name),
+    async initialize() {
+      await Promise.all(all.map((m) => m.table().initialize()));
+    },
+  };
+}
+
+/** True when a dynamoose/DynamoDB error is a lost conditional write. */
+export function isConditionFailure(err: unknown): boolean {
+  const name = (err as { name?: string } | undefined)?.name;
+  return name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
+}
