@@ -73,62 +73,62 @@ const httpUrl = trimmed.optional().refine((v) => v === undefined || /^https?:\/\
   message: 'must be an http(s) URL',
 });
 
-const schema = z
-  .object({
-    SLACK_BOT_TOKEN: trimmed.optional(),
-    SLACK_SIGNING_SECRET: trimmed.optional(),
-    SLACK_APP_TOKEN: trimmed
-      .optional()
-      .refine((v) => v === undefined || v.startsWith('xapp-'), {
-        message: 'must be an app-level token (xapp-…)',
-      }),
-    SLACK_API_URL: httpUrl,
-    FINDINGS_CHANNEL_ID: trimmed.optional().refine((v) => v === undefined || /^[CGD][A-Z0-9]{2,}$/.test(v), {
-      message: 'must be a Slack channel ID such as C0123ABCD (not a #name)',
-    }),
-    PORT: trimmed.optional().transform((v, ctx) => {
-      const port = Number(v ?? '3000');
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        ctx.addIssue({ code: 'custom', message: `must be a TCP port 0-65535, got "${v}"` });
-        return z.NEVER;
-      }
-      return port;
-    }),
-    ANALYZER_ARN: trimmed.optional().refine((v) => v === undefined || ANALYZER_ARN.test(v), {
-      message: 'must be an analyzer ARN: arn:aws:access-analyzer:<region>:<account>:analyzer/<name>',
-    }),
-    EVENTS_API_KEY: trimmed
-      .optional()
-      .refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
-    FINDINGS_QUEUE_URL: httpUrl,
-    TABLE_PREFIX: trimmed
-      .optional()
-      .transform((v) => v ?? 'iam-findings-bot-')
-      .refine((v) => /^[A-Za-z0-9_.-]{1,200}$/.test(v), {
-        message: 'may only contain letters, digits, _ . and - (DynamoDB table-name characters)',
-      }),
-    CREATE_TABLES: bool(true),
-    LOG_LEVEL: trimmed
-      .optional()
-      .transform((v) => v ?? 'info')
-      .refine((v) => ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v), {
-        message: 'must be one of fatal, error, warn, info, debug, trace, silent',
-      }),
-    RECONCILE_INTERVAL: duration('15m', 10_000),
-    BACKFILL: bool(false),
-  })
-  .superRefine((env, ctx) => {
-    const need = (key: string, why: string) =>
-      ctx.addIssue({ code: 'custom', path: [key], message: `is required ${why}` });
-    if (!env.SLACK_BOT_TOKEN) need('SLACK_BOT_TOKEN', '(the bot token, xoxb-…)');
-    else if (!env.SLACK_BOT_TOKEN.startsWith('xoxb-')) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'must be a bot token (xoxb-…)' });
+const schema = z.object({
+  SLACK_BOT_TOKEN: trimmed.optional(),
+  SLACK_SIGNING_SECRET: trimmed.optional(),
+  SLACK_APP_TOKEN: trimmed.optional().refine((v) => v === undefined || v.startsWith('xapp-'), {
+    message: 'must be an app-level token (xapp-…)',
+  }),
+  SLACK_API_URL: httpUrl,
+  FINDINGS_CHANNEL_ID: trimmed.optional().refine((v) => v === undefined || /^[CGD][A-Z0-9]{2,}$/.test(v), {
+    message: 'must be a Slack channel ID such as C0123ABCD (not a #name)',
+  }),
+  PORT: trimmed.optional().transform((v, ctx) => {
+    const port = Number(v ?? '3000');
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      ctx.addIssue({ code: 'custom', message: `must be a TCP port 0-65535, got "${v}"` });
+      return z.NEVER;
     }
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      need('SLACK_SIGNING_SECRET', 'in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
-    }
-    if (!env.FINDINGS_CHANNEL_ID) need('FINDINGS_CHANNEL_ID', '(the channel findings are posted to)');
-  });
+    return port;
+  }),
+  ANALYZER_ARN: trimmed.optional().refine((v) => v === undefined || ANALYZER_ARN.test(v), {
+    message: 'must be an analyzer ARN: arn:aws:access-analyzer:<region>:<account>:analyzer/<name>',
+  }),
+  EVENTS_API_KEY: trimmed
+    .optional()
+    .refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
+  FINDINGS_QUEUE_URL: httpUrl,
+  TABLE_PREFIX: trimmed
+    .optional()
+    .transform((v) => v ?? 'iam-findings-bot-')
+    .refine((v) => /^[A-Za-z0-9_.-]{1,200}$/.test(v), {
+      message: 'may only contain letters, digits, _ . and - (DynamoDB table-name characters)',
+    }),
+  CREATE_TABLES: bool(true),
+  LOG_LEVEL: trimmed
+    .optional()
+    .transform((v) => v ?? 'info')
+    .refine((v) => ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v), {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    }),
+  RECONCILE_INTERVAL: duration('15m', 10_000),
+  BACKFILL: bool(false),
+});
+
+/** Cross-field rules, checked on the raw values so they are reported together with every field error. */
+function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
+  const get = (k: string) => (env[k] ?? '').trim();
+  const problems: string[] = [];
+  if (!get('SLACK_BOT_TOKEN')) problems.push('SLACK_BOT_TOKEN is required (the bot token, xoxb-…)');
+  else if (!get('SLACK_BOT_TOKEN').startsWith('xoxb-'))
+    problems.push('SLACK_BOT_TOKEN must be a bot token (xoxb-…)');
+  if (!get('SLACK_APP_TOKEN') && !get('SLACK_SIGNING_SECRET')) {
+    problems.push('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if (!get('FINDINGS_CHANNEL_ID'))
+    problems.push('FINDINGS_CHANNEL_ID is required (the channel findings are posted to)');
+  return problems;
+}
 
 /** True when no Slack credential at all is set: the caller may then start the local sandbox instead. */
 export function hasSlackCredentials(env: NodeJS.ProcessEnv): boolean {
@@ -144,12 +144,13 @@ export function hasSlackCredentials(env: NodeJS.ProcessEnv): boolean {
  */
 export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
   const result = schema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map(
-      (issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`,
-    );
-    throw new ConfigError([...new Set(problems)]);
-  }
+  const problems = [
+    ...crossFieldProblems(env),
+    ...(result.success
+      ? []
+      : result.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`)),
+  ];
+  if (problems.length > 0 || !result.success) throw new ConfigError([...new Set(problems)]);
   const e = result.data;
   const config: Config = {
     slack: {
