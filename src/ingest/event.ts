@@ -39,11 +39,9 @@ const findingId = z
   .max(128)
   .regex(/^[A-Za-z0-9_.:-]+$/, { message: 'has characters a finding id never has' });
 const stringMap = (maxEntries: number) =>
-  z
-    .record(z.string().max(256), z.string().max(2048))
-    .refine((m) => Object.keys(m).length <= maxEntries, {
-      message: `must have at most ${maxEntries} entries`,
-    });
+  z.record(z.string().max(256), z.string().max(2048)).refine((m) => Object.keys(m).length <= maxEntries, {
+    message: `must have at most ${maxEntries} entries`,
+  });
 
 const envelope = z.object({
   version: z.string().max(16).optional(),

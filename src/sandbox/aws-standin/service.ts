@@ -1,0 +1,33 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ServiceName } from './call-log';
+import type { AwsError } from './errors';
+
+/** An HTTP request as the stand-in's protocol modules see it. */
+export interface WireRequest {
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface WireReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * One emulated AWS service behind the shared HTTP server: it decodes its wire protocol into an operation
+ * name plus input (in SDK field names), executes it against its state, and encodes results and errors the
+ * way the real endpoint does. `signal` aborts when the client goes away or the stand-in closes.
+ */
+export interface ServiceProtocol {
+  readonly service: ServiceName;
+  /** True when this request is addressed to this service. */
+  accepts(request: WireRequest): boolean;
+  /** Decodes the request; throws an AwsError for unknown operations or unparsable bodies. */
+  decode(request: WireRequest): { operation: string; input: Record<string, unknown> };
+  execute(operation: string, input: Record<string, unknown>, signal: AbortSignal): unknown;
+  encode(result: unknown): WireReply;
+  encodeError(error: AwsError): WireReply;
+}

@@ -1,0 +1,22 @@
+import { SlackStandin } from './standin';
+import type { SlackStandinOptions } from './types';
+
+/**
+ * Local stand-in for Slack: answers the Web API methods the bot calls (point `SLACK_API_URL` /
+ * `clientOptions.slackApiUrl` at `apiUrl`) and plays Slack's side of interactivity against the bot's
+ * `/slack/events` (signed block_actions and slash commands, hosted response_urls, trigger_ids).
+ */
+export async function createSlackStandin(opts: SlackStandinOptions): Promise<SlackStandin> {
+  return new SlackStandin(opts).start();
+}
+
+export { SlackStandin, DEFAULT_BOT_TOKEN, DEFAULT_CHANNELS, DEFAULT_USERS } from './standin';
+export type { ButtonClick, SlashCommandInput } from './interactions';
+export type { Route, StandinRequest } from './server';
+export type { HttpAnswer } from './web-api';
+export { validateBlocks } from './block-limits';
+export { validateView } from './view-limits';
+export { signatureFor } from './signing';
+export { TRIGGER_TTL_MS } from './triggers';
+export { RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_MS } from './response-urls';
+export type * from './types';

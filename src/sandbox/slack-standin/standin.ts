@@ -1,0 +1,282 @@
+import type { AnyBlock } from '@slack/types';
+import { ACK_TIMEOUT_MS, deliver } from './delivery';
+import { isObject, type Json } from './element-limits';
+import { Failures } from './failures';
+import {
+  buildBlockActions,
+  buildSlashCommand,
+  type ButtonClick,
+  type SlashCommandInput,
+} from './interactions';
+import { ResponseUrls } from './response-urls';
+import { json, StandinServer, type Route } from './server';
+import { Triggers } from './triggers';
+import type {
+  ApiFailure,
+  ChangeListener,
+  DeliveryResult,
+  Ephemeral,
+  OpenedView,
+  RecordedCall,
+  RecordedDelivery,
+  SlackStandinOptions,
+  StandinChannel,
+  StandinIdentity,
+  StandinUser,
+  StoredMessage,
+} from './types';
+import { ViewsStore } from './views-store';
+import { WebApi } from './web-api';
+import { Workspace } from './workspace';
+
+export const DEFAULT_USERS: StandinUser[] = [
+  { id: 'U0ONCALL', name: 'oncall.engineer', realName: 'Olivia Oncall' },
+  { id: 'U0APPROVER1', name: 'approver.one', realName: 'Aaron Approver' },
+  { id: 'U0APPROVER2', name: 'approver.two', realName: 'Beatrice Approver' },
+];
+export const DEFAULT_CHANNELS: StandinChannel[] = [{ id: 'C0SECURITY', name: 'security-findings' }];
+export const DEFAULT_BOT_TOKEN = 'xoxb-sandbox-token';
+
+/**
+ * The Slack stand-in: Web API at `/api/<method>`, response_urls at `/response/<id>`, and the Slack side of
+ * interactivity (signed deliveries to the bot). State lives in `Workspace`/`ViewsStore`; `onChange` feeds a console.
+ */
+export class SlackStandin {
+  readonly calls: RecordedCall[] = [];
+  readonly deliveries: RecordedDelivery[] = [];
+  readonly identity: StandinIdentity;
+  url = '';
+  apiUrl = '';
+  private botUrl: string | undefined;
+  private readonly ws: Workspace;
+  private readonly viewsStore: ViewsStore;
+  private readonly triggers: Triggers;
+  private readonly failures = new Failures();
+  private readonly responseUrls: ResponseUrls;
+  private readonly server = new StandinServer();
+  private readonly now: () => number;
+  private readonly verificationToken = 'sandboxVerificationToken0';
+
+  constructor(private readonly opts: SlackStandinOptions) {
+    this.now = opts.now ?? Date.now;
+    this.botUrl = opts.botUrl;
+    const teamId = opts.teamId ?? 'T0SANDBOX';
+    this.identity = {
+      teamId,
+      teamDomain: opts.teamDomain ?? 'sandbox',
+      botUserId: 'U0BOT',
+      botId: 'B0BOT',
+      appId: 'A0SANDBOX',
+      botName: 'iam-findings-bot',
+    };
+    this.ws = new Workspace(
+      this.identity,
+      opts.users ?? DEFAULT_USERS,
+      opts.channels ?? DEFAULT_CHANNELS,
+      this.now,
+    );
+    this.viewsStore = new ViewsStore(this.ws);
+    this.triggers = new Triggers(this.now, 4242);
+    const record = (call: RecordedCall) => {
+      this.calls.push(call);
+      this.ws.emit({ kind: 'api_call', method: call.method });
+    };
+    this.responseUrls = new ResponseUrls(this.ws, () => this.url, this.failures, record);
+    const webApi = new WebApi(
+      { ws: this.ws, views: this.viewsStore, triggers: this.triggers },
+      { botToken: opts.botToken ?? DEFAULT_BOT_TOKEN, failures: this.failures, record },
+    );
+    this.server.addRoute((req) => {
+      const api = /^\/api\/([A-Za-z0-9._]+)$/.exec(req.path);
+      if (api?.[1] && (req.method === 'POST' || req.method === 'GET')) {
+        const { body, query, headers } = req;
+        return webApi.handle({
+          method: api[1],
+          rawBody: body,
+          query,
+          contentType: headers['content-type'],
+          authorization: headers.authorization,
+        });
+      }
+      const response = /^\/response\/([0-9a-f]+)$/.exec(req.path);
+      if (response?.[1]) {
+        return req.method === 'POST'
+          ? this.responseUrls.handle(response[1], req.body)
+          : json(405, { ok: false });
+      }
+      return undefined;
+    });
+  }
+
+  async start(): Promise<this> {
+    this.url = await this.server.listen(this.opts.port ?? 0, this.opts.host ?? '127.0.0.1');
+    this.apiUrl = `${this.url}/api/`;
+    return this;
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+
+  setBotUrl(url: string): void {
+    this.botUrl = url;
+  }
+
+  /** Extra HTTP routes on the same server (a later browser console). */
+  addRoute(route: Route): void {
+    this.server.addRoute(route);
+  }
+
+  // ---- state -------------------------------------------------------------------------------------------
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  users(): StandinUser[] {
+    return this.ws.allUsers().map((u) => ({ ...u }));
+  }
+
+  channels(): StandinChannel[] {
+    return this.ws.allChannels();
+  }
+
+  /** Top-level messages (incl. thread broadcasts), oldest first; snapshots. */
+  messages(channel: string): StoredMessage[] {
+    return structuredClone(this.ws.history(this.channelId(channel)));
+  }
+
+  message(channel: string, ts: string): StoredMessage | undefined {
+    const msg = this.ws.find(this.channelId(channel), ts);
+    return msg ? structuredClone(msg) : undefined;
+  }
+
+  replies(channel: string, threadTs: string): StoredMessage[] {
+    return structuredClone(this.ws.root(this.channelId(channel), threadTs)?.replies ?? []);
+  }
+
+  ephemerals(filter: { channel?: string; user?: string } = {}): Ephemeral[] {
+    const channel = filter.channel ? this.channelId(filter.channel) : undefined;
+    return structuredClone(
+      this.ws
+        .ephemerals()
+        .filter((e) => (!channel || e.channel === channel) && (!filter.user || e.user === filter.user)),
+    );
+  }
+
+  views(): OpenedView[] {
+    return structuredClone(this.viewsStore.list());
+  }
+
+  /** Closes a modal (and views pushed above it), like the person pressing ✕. */
+  closeView(viewId: string): void {
+    this.viewsStore.close(viewId);
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    return this.ws.onChange(listener);
+  }
+
+  failNext(method: string, failure: ApiFailure, times = 1): void {
+    this.failures.add(method, failure, times);
+  }
+
+  /** A person writes in a channel or thread (messages the bot may not edit: `cant_update_message`). */
+  postUserMessage(args: { channel: string; userId: string; text: string; threadTs?: string }): StoredMessage {
+    if (!this.ws.user(args.userId)) throw new Error(`Slack stand-in: unknown user ${args.userId}`);
+    const blocks: AnyBlock[] = [];
+    const msg = this.ws.post({ ...args, channel: this.channelId(args.channel), user: args.userId, blocks });
+    return structuredClone(msg);
+  }
+
+  // ---- Slack → bot ---------------------------------------------------------------------------------------
+
+  async clickButton(args: ButtonClick): Promise<DeliveryResult> {
+    const payload = buildBlockActions(this.deps(), args);
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    return this.send('block_actions', payload, body, 'application/x-www-form-urlencoded');
+  }
+
+  async slashCommand(args: SlashCommandInput): Promise<DeliveryResult> {
+    const { fields, target } = buildSlashCommand(this.deps(), args);
+    const body = new URLSearchParams(fields).toString();
+    const result = await this.send('slash_command', fields, body, 'application/x-www-form-urlencoded');
+    if (result.status === 200 && result.body.trim() !== '') {
+      try {
+        const parsed: unknown = JSON.parse(result.body);
+        this.responseUrls.apply(target, isObject(parsed) ? parsed : { text: result.body });
+      } catch {
+        try {
+          this.responseUrls.apply(target, { text: result.body });
+        } catch {
+          /* Slack shows nothing for an unusable reply body */
+        }
+      }
+    }
+    return result;
+  }
+
+  async deliverRaw(args: {
+    body: string;
+    contentType: string;
+    timestamp?: number;
+    signature?: string;
+  }): Promise<DeliveryResult> {
+    return this.send('raw', parseRawPayload(args.body, args.contentType), args.body, args.contentType, args);
+  }
+
+  private async send(
+    kind: RecordedDelivery['kind'],
+    payload: Json,
+    body: string,
+    contentType: string,
+    override: { timestamp?: number; signature?: string } = {},
+  ): Promise<DeliveryResult> {
+    if (!this.botUrl) throw new Error('Slack stand-in: no bot URL — pass botUrl or call setBotUrl() first');
+    const at = this.now();
+    const outcome = await deliver({
+      url: this.botUrl,
+      body,
+      contentType,
+      signingSecret: this.opts.signingSecret,
+      timestampSec: override.timestamp ?? Math.floor(at / 1000),
+      signature: override.signature,
+      ackTimeoutMs: this.opts.ackTimeoutMs ?? ACK_TIMEOUT_MS,
+    });
+    const result: DeliveryResult = { ...outcome, payload };
+    this.deliveries.push({ kind, payload, result, at });
+    this.ws.emit({ kind: 'interaction_delivered' });
+    return result;
+  }
+
+  private deps() {
+    return {
+      ws: this.ws,
+      triggers: this.triggers,
+      responseUrls: this.responseUrls,
+      verificationToken: this.verificationToken,
+    };
+  }
+
+  /** Accepts ids and `#names` for convenience in tests. */
+  private channelId(channel: string): string {
+    return this.ws.resolveForPost(channel)?.id ?? channel;
+  }
+}
+
+function parseRawPayload(body: string, contentType: string): Json {
+  try {
+    if (contentType.includes('json')) {
+      const parsed: unknown = JSON.parse(body);
+      return isObject(parsed) ? parsed : {};
+    }
+    const fields = Object.fromEntries(new URLSearchParams(body));
+    if (typeof fields.payload === 'string') {
+      const parsed: unknown = JSON.parse(fields.payload);
+      return isObject(parsed) ? parsed : {};
+    }
+    return fields;
+  } catch {
+    return {};
+  }
+}
