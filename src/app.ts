@@ -6,6 +6,7 @@
 import type { Server } from 'node:http';
 import { App, HTTPReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
+import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { actions } from './actions';
 import type { ActionDeps } from './actions/types';
@@ -26,6 +27,9 @@ import { createErrorHandler } from './slack/error-handler';
 import { registerFindingActions } from './slack/listeners/finding-actions';
 import { createMessenger } from './slack/messenger';
 import { createStores, type Stores } from './store';
+
+/** How many clicks' follow-up work runs at once; the rest wait their turn (acks never wait). */
+const AFTER_ACK_CONCURRENCY = 4;
 
 export interface BotDeps {
   config: Readonly<Config>;
@@ -114,7 +118,8 @@ export function createBot(deps: BotDeps): Bot {
     clock,
     log,
   };
-  registerFindingActions(app, actionDeps);
+  // Work that follows an ack (AWS, DynamoDB, Slack updates) runs a few at a time, so acks stay fast in a burst.
+  registerFindingActions(app, actionDeps, pLimit(AFTER_ACK_CONCURRENCY));
   app.error(createErrorHandler(messenger, log));
 
   const server: Server = createHttpServer(

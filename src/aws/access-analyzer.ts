@@ -141,7 +141,12 @@ export function createFindingsSource(client: AccessAnalyzerClient): FindingsSour
         for await (const page of paginateListFindingsV2({ client, pageSize: 100 }, { analyzerArn })) {
           for (const f of page.findings ?? []) {
             if (!f.id || !f.status || !f.updatedAt) continue;
-            yield { id: f.id, status: f.status as FindingStatus, updatedAt: f.updatedAt.toISOString() };
+            yield {
+              id: f.id,
+              status: f.status as FindingStatus,
+              createdAt: (f.createdAt ?? f.updatedAt).toISOString(),
+              updatedAt: f.updatedAt.toISOString(),
+            };
           }
         }
       } catch (err) {

@@ -83,7 +83,7 @@ export interface DecisionLog {
 
 export interface AnalyzerRegistry {
   /** Analyzers known to the bot (configured or seen in events), with whether their baseline is taken. */
-  list(): Promise<{ arn: string; baselineAt?: string }[]>;
+  list(): Promise<{ arn: string; seenAt: string; baselineAt?: string }[]>;
   /** Records an analyzer as seen; returns true if it was new. */
   remember(arn: string): Promise<boolean>;
   markBaseline(arn: string, at: string): Promise<void>;
@@ -103,6 +103,7 @@ export interface UnhandledEventStore {
 export interface FindingSummary {
   id: string;
   status: FindingStatus;
+  createdAt: string;
   updatedAt: string;
 }
 

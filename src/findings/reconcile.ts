@@ -2,7 +2,8 @@
  * Access Analyzer delivers events on a best-effort basis, so the bot also lists every analyzer's findings
  * (ListFindingsV2, all pages) at start and every RECONCILE_INTERVAL, and brings Slack in line through the same
  * idempotent path events take: missing active findings are posted, changed ones updated, nothing twice.
- * On an analyzer's first reconcile, existing findings are stored without posting unless BACKFILL=true.
+ * On an analyzer's first reconcile, findings created before the bot first saw the analyzer are stored without
+ * posting unless BACKFILL=true; anything created since is new and is posted.
  */
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors';
@@ -48,8 +49,10 @@ export function createReconciler(deps: ReconcileDeps): Reconciler {
   const concurrency = deps.concurrency ?? 5;
 
   async function reconcileAnalyzer(analyzerArn: string): Promise<ReconcileStats> {
+    await analyzers.remember(analyzerArn);
     const known = (await analyzers.list()).find((a) => a.arn === analyzerArn);
     const baseline = !known?.baselineAt && !backfill;
+    const firstSeenMs = known ? timestampMs(known.seenAt) : clock.now();
     const stats: ReconcileStats = {
       analyzerArn,
       listed: 0,
@@ -67,7 +70,7 @@ export function createReconciler(deps: ReconcileDeps): Reconciler {
         try {
           if (!rec || timestampMs(summary.updatedAt) > rec.updatedAtMs) {
             const full = await source.get(analyzerArn, summary.id);
-            const suppressed = baseline && !rec;
+            const suppressed = baseline && !rec && timestampMs(summary.createdAt) < firstSeenMs;
             await record(full, { suppressed, complete: true });
             if (suppressed) stats.suppressed++;
             else stats.recorded++;
@@ -96,7 +99,6 @@ export function createReconciler(deps: ReconcileDeps): Reconciler {
     }
     if (page.length > 0) await handlePage(page);
     if (!known?.baselineAt) {
-      await analyzers.remember(analyzerArn);
       await analyzers.markBaseline(analyzerArn, new Date(clock.now()).toISOString());
     }
     log.info({ ...stats }, 'reconciled analyzer');

@@ -8,7 +8,7 @@ export function createAnalyzerRegistry(models: Models, now: () => Date = () => n
   return {
     async list() {
       const items = await analyzers.scan().exec();
-      return items.map((i) => ({ arn: i.arn, baselineAt: i.baselineAt }));
+      return items.map((i) => ({ arn: i.arn, seenAt: i.seenAt, baselineAt: i.baselineAt }));
     },
     async remember(arn) {
       try {

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { signedHeaders } from './signing';
 import type { DeliveryResult } from './types';
 
@@ -30,14 +31,19 @@ export async function deliver(req: RawDelivery): Promise<Omit<DeliveryResult, 'p
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
-    const response = await fetch(req.url, {
-      method: 'POST',
-      headers,
-      body: req.body,
-      redirect: 'manual',
-      signal,
+    // A fresh connection per delivery, as Slack's senders do; a pooled fetch here would queue deliveries
+    // behind the app's own outbound calls in the same process and distort ack timings.
+    const response = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const r = request(req.url, { method: 'POST', headers, agent: false, signal }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      });
+      r.on('error', reject);
+      r.end(req.body);
     });
-    const body = await response.text();
+    const body = response.text;
     return {
       status: response.status,
       body,

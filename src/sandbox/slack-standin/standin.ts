@@ -142,6 +142,11 @@ export class SlackStandin {
   }
 
   /** Top-level messages (incl. thread broadcasts), oldest first; snapshots. */
+  /** How many top-level messages the channel has (cheap: no copy, for polling loops). */
+  messageCount(channel: string): number {
+    return this.ws.history(this.channelId(channel)).length;
+  }
+
   messages(channel: string): StoredMessage[] {
     return structuredClone(this.ws.history(this.channelId(channel)));
   }

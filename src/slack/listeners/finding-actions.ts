@@ -14,29 +14,34 @@ import {
   decodeFindingValue,
 } from '../ids';
 
-export function registerFindingActions(app: App, deps: ActionDeps): void {
+/** Runs work after the ack with bounded concurrency, so a burst of clicks is acked before its work piles up. */
+export type AfterAck = <T>(work: () => Promise<T>) => Promise<T>;
+
+export function registerFindingActions(app: App, deps: ActionDeps, afterAck: AfterAck): void {
   app.action<BlockAction<ButtonAction>>(FINDING_ACTION_PATTERN, async ({ ack, body, action }) => {
     await ack();
     if (action.action_id === CONSOLE_LINK_ACTION) return; // a link button: Slack opened the URL itself
-    const def = actionById(action.action_id.slice(FINDING_ACTION_PREFIX.length));
-    if (!def)
-      throw new AppError(
-        'unknown_action',
-        `unknown action ${action.action_id}`,
-        'This button is not known to this version of the bot.',
-      );
-    const { findingId } = decodeFindingValue(action.value);
-    const requestId = randomUUID();
-    const log = deps.log.child({ findingId, requestId, action: def.id, user: body.user.id });
-    log.info('finding action clicked');
-    const record = await deps.store.get(findingId);
-    if (!record) {
-      throw new AppError(
-        'finding_unknown',
-        `finding ${findingId} not in store`,
-        'The bot has no record of this finding; it may belong to another deployment.',
-      );
-    }
-    await def.execute({ actor: body.user.id, requestId, record }, { ...deps, log });
+    await afterAck(async () => {
+      const def = actionById(action.action_id.slice(FINDING_ACTION_PREFIX.length));
+      if (!def)
+        throw new AppError(
+          'unknown_action',
+          `unknown action ${action.action_id}`,
+          'This button is not known to this version of the bot.',
+        );
+      const { findingId } = decodeFindingValue(action.value);
+      const requestId = randomUUID();
+      const log = deps.log.child({ findingId, requestId, action: def.id, user: body.user.id });
+      log.info('finding action clicked');
+      const record = await deps.store.get(findingId);
+      if (!record) {
+        throw new AppError(
+          'finding_unknown',
+          `finding ${findingId} not in store`,
+          'The bot has no record of this finding; it may belong to another deployment.',
+        );
+      }
+      await def.execute({ actor: body.user.id, requestId, record }, { ...deps, log });
+    });
   });
 }
