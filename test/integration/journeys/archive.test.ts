@@ -50,9 +50,12 @@ describe('Archive', () => {
       return JSON.stringify(m?.blocks).includes('Archived by <@U0ONCALL>') ? m : undefined;
     });
     expect(JSON.stringify(msg.blocks)).not.toContain('"finding.archive"');
-    expect(h.slack.replies(CHANNEL, ts).map((r) => r.text)).toEqual([
-      'Status: ACTIVE → ARCHIVED (archived by <@U0ONCALL>)',
-    ]);
+    // The thread reply follows the message update.
+    const replies = await eventually(() => {
+      const r = h.slack.replies(CHANNEL, ts);
+      return r.length > 0 ? r : undefined;
+    });
+    expect(replies.map((r) => r.text)).toEqual(['Status: ACTIVE → ARCHIVED (archived by <@U0ONCALL>)']);
     const log = await h.bot.stores.decisions.forFinding(FINDING_ID);
     expect(log.map((d) => [d.action, d.actor, d.phase])).toEqual([
       ['archive', ONCALL, 'requested'],
