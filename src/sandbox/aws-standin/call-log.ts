@@ -1,7 +1,7 @@
 import type { Clock } from './clock';
 import { fromInjected, type AwsError, type InjectedError } from './errors';
 
-export type ServiceName = 'AccessAnalyzer' | 'SQS';
+export type ServiceName = 'AccessAnalyzer' | 'SQS' | 'IAM' | 'S3' | 'KMS' | 'SecretsManager' | 'EventBridge';
 
 /** One request the stand-in received, with its input in the SDK's field names. */
 export interface RecordedCall {

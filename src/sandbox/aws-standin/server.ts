@@ -76,7 +76,7 @@ async function serve(
       headers: req.headers,
       body: await readBody(req),
     };
-    const protocol = options.protocols.find((p) => p.accepts(request));
+    const protocol = route(options.protocols, request);
     write(res, protocol ? await dispatch(protocol, request, signal, options) : unknownService(request));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -107,6 +107,26 @@ async function dispatch(
     const message = error instanceof Error ? error.message : String(error);
     return protocol.encodeError(new AwsError('InternalServerException', 500, `Stand-in failure: ${message}`));
   }
+}
+
+/**
+ * Picks the protocol for a request. A SigV4-signed request names its service in the credential scope
+ * (`Authorization: AWS4-HMAC-SHA256 Credential=AKID/20240501/us-west-2/iam/aws4_request, ...`, or
+ * `X-Amz-Credential` for presigned URLs); that is the most reliable marker, since IAM, S3 and Access Analyzer
+ * requests all lack an `X-Amz-Target`. Unsigned requests fall back to each protocol's own `accepts`.
+ */
+function route(protocols: ServiceProtocol[], request: WireRequest): ServiceProtocol | undefined {
+  const scope = signingService(request);
+  const signed = scope === undefined ? undefined : protocols.find((p) => p.signingName === scope);
+  return signed ?? protocols.find((p) => p.accepts(request));
+}
+
+export function signingService(request: WireRequest): string | undefined {
+  const header = String(request.headers.authorization ?? '');
+  const credential =
+    /Credential=([^,\s]+)/.exec(header)?.[1] ?? request.url.searchParams.get('X-Amz-Credential') ?? '';
+  const parts = credential.split('/');
+  return parts.length >= 5 ? parts[parts.length - 2] : undefined;
 }
 
 function unknownService(request: WireRequest): WireReply {

@@ -23,7 +23,12 @@ export interface WireReply {
  */
 export interface ServiceProtocol {
   readonly service: ServiceName;
-  /** True when this request is addressed to this service. */
+  /**
+   * SigV4 signing name (`Credential=<key>/<date>/<region>/<signingName>/aws4_request`), e.g. `iam`, `s3`,
+   * `events`. The server routes a signed request by it first, as AWS front ends do by host name.
+   */
+  readonly signingName?: string;
+  /** True when this request is addressed to this service (used for requests without a SigV4 scope). */
   accepts(request: WireRequest): boolean;
   /** Decodes the request; throws an AwsError for unknown operations or unparsable bodies. */
   decode(request: WireRequest): { operation: string; input: Record<string, unknown> };

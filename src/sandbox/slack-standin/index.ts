@@ -4,14 +4,17 @@ import type { SlackStandinOptions } from './types';
 /**
  * Local stand-in for Slack: answers the Web API methods the bot calls (point `SLACK_API_URL` /
  * `clientOptions.slackApiUrl` at `apiUrl`) and plays Slack's side of interactivity against the bot's
- * `/slack/events` (signed block_actions and slash commands, hosted response_urls, trigger_ids).
+ * `/slack/events` (signed block_actions, slash commands, view_submission/view_closed, hosted response_urls,
+ * trigger_ids). `src/sandbox/console` serves a browser page on the same server.
  */
 export async function createSlackStandin(opts: SlackStandinOptions): Promise<SlackStandin> {
   return new SlackStandin(opts).start();
 }
 
 export { SlackStandin, DEFAULT_BOT_TOKEN, DEFAULT_CHANNELS, DEFAULT_USERS } from './standin';
-export type { ButtonClick, SlashCommandInput } from './interactions';
+export type { ButtonClick, MessageButtonClick, SlashCommandInput, ViewButtonClick } from './interactions';
+export type { ViewSubmissionInput } from './view-interactions';
+export type { ViewValue, ViewValues } from './view-state';
 export type { Route, StandinRequest } from './server';
 export type { HttpAnswer } from './web-api';
 export { validateBlocks } from './block-limits';

@@ -5,6 +5,7 @@ import type { Triggers } from './triggers';
 import type { StandinChannel, StandinUser } from './types';
 import type { Workspace } from './workspace';
 import { toApiMessage } from './api-message';
+import type { ViewValues } from './view-state';
 
 /** Builds interaction payloads exactly as Slack sends them to an app's Request URL. */
 export interface InteractionDeps {
@@ -15,15 +16,29 @@ export interface InteractionDeps {
   verificationToken: string;
 }
 
-export interface ButtonClick {
+/** A click on a button in a channel message, or in an ephemeral message the user sees. */
+export interface MessageButtonClick {
   channel: string;
   ts: string;
   actionId: string;
   userId: string;
+  /** Picks the button by value too, when several share an action_id. */
   value?: string;
 }
 
-interface FoundButton {
+/** A click on a button inside a modal the user has open (see `view-interactions`). */
+export interface ViewButtonClick {
+  viewId: string;
+  actionId: string;
+  userId: string;
+  value?: string;
+  /** What the person has entered in the modal so far (sent as `view.state`). */
+  values?: ViewValues;
+}
+
+export type ButtonClick = MessageButtonClick | ViewButtonClick;
+
+export interface FoundButton {
   blockId: string;
   button: Json;
 }
@@ -42,7 +57,7 @@ export function findButton(blocks: AnyBlock[], actionId: string, value?: string)
   return undefined;
 }
 
-function person(deps: InteractionDeps, userId: string): StandinUser {
+export function person(deps: InteractionDeps, userId: string): StandinUser {
   const user = deps.ws.user(userId);
   if (!user) throw new Error(`Slack stand-in: unknown user ${userId} (known: ${idsOf(deps.ws.allUsers())})`);
   return user;
@@ -59,8 +74,22 @@ function idsOf(list: { id: string }[]): string {
   return list.map((x) => x.id).join(', ');
 }
 
-function actionTs(deps: InteractionDeps): string {
-  return deps.ws.clock.next();
+/** The `actions[0]` entry of a button click. */
+export function buttonAction(deps: InteractionDeps, found: FoundButton): Json {
+  return {
+    type: 'button',
+    action_id: found.button.action_id,
+    block_id: found.blockId,
+    text: found.button.text,
+    ...(found.button.value !== undefined ? { value: found.button.value } : {}),
+    ...(found.button.style !== undefined ? { style: found.button.style } : {}),
+    action_ts: deps.ws.clock.next(),
+  };
+}
+
+/** `user` as interaction payloads carry it. */
+export function payloadUser(deps: InteractionDeps, user: StandinUser): Json {
+  return { id: user.id, username: user.name, name: user.name, team_id: deps.ws.identity.teamId };
 }
 
 const STATE_FIELDS: Record<string, [string, string, unknown]> = {
@@ -106,7 +135,7 @@ export function initialState(blocks: AnyBlock[]): { values: Record<string, Recor
  * A `block_actions` payload for a button click in a message (or in an ephemeral the user sees): user, team,
  * channel, container, the message with its blocks, a hosted response_url, a fresh trigger_id, actions[], state.
  */
-export function buildBlockActions(deps: InteractionDeps, click: ButtonClick): Json {
+export function buildBlockActions(deps: InteractionDeps, click: MessageButtonClick): Json {
   const { ws } = deps;
   const user = person(deps, click.userId);
   const channel = channelOf(deps, click.channel);
@@ -130,18 +159,10 @@ export function buildBlockActions(deps: InteractionDeps, click: ButtonClick): Js
   const { identity } = ws;
   const threadTs = msg?.thread_ts ?? eph?.thread_ts;
   const parentUser = msg?.thread_ts ? ws.find(channel.id, msg.thread_ts)?.user : undefined;
-  const action: Json = {
-    type: 'button',
-    action_id: click.actionId,
-    block_id: found.blockId,
-    text: found.button.text,
-    ...(found.button.value !== undefined ? { value: found.button.value } : {}),
-    ...(found.button.style !== undefined ? { style: found.button.style } : {}),
-    action_ts: actionTs(deps),
-  };
+  const action = buttonAction(deps, found);
   return {
     type: 'block_actions',
-    user: { id: user.id, username: user.name, name: user.name, team_id: identity.teamId },
+    user: payloadUser(deps, user),
     api_app_id: identity.appId,
     token: deps.verificationToken,
     container: {

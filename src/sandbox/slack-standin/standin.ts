@@ -1,6 +1,7 @@
 import type { AnyBlock } from '@slack/types';
 import { ACK_TIMEOUT_MS, deliver } from './delivery';
-import { isObject, type Json } from './element-limits';
+import { applyCommandReply, FORM, formBody, parseRawPayload } from './delivery-bodies';
+import type { Json } from './element-limits';
 import { Failures } from './failures';
 import {
   buildBlockActions,
@@ -8,6 +9,15 @@ import {
   type ButtonClick,
   type SlashCommandInput,
 } from './interactions';
+import {
+  applyViewResponse,
+  buildViewBlockActions,
+  buildViewClosed,
+  buildViewSubmission,
+  visibleModal,
+  type ViewDeps,
+  type ViewSubmissionInput,
+} from './view-interactions';
 import { ResponseUrls } from './response-urls';
 import { json, StandinServer, type Route } from './server';
 import { Triggers } from './triggers';
@@ -24,6 +34,7 @@ import type {
   StandinIdentity,
   StandinUser,
   StoredMessage,
+  ViewSubmissionResult,
 } from './types';
 import { ViewsStore } from './views-store';
 import { WebApi } from './web-api';
@@ -141,12 +152,12 @@ export class SlackStandin {
     return this.ws.allChannels();
   }
 
-  /** Top-level messages (incl. thread broadcasts), oldest first; snapshots. */
   /** How many top-level messages the channel has (cheap: no copy, for polling loops). */
   messageCount(channel: string): number {
     return this.ws.history(this.channelId(channel)).length;
   }
 
+  /** Top-level messages (incl. thread broadcasts), oldest first; snapshots. */
   messages(channel: string): StoredMessage[] {
     return structuredClone(this.ws.history(this.channelId(channel)));
   }
@@ -173,9 +184,9 @@ export class SlackStandin {
     return structuredClone(this.viewsStore.list());
   }
 
-  /** Closes a modal (and views pushed above it), like the person pressing ✕. */
-  closeView(viewId: string): void {
-    this.viewsStore.close(viewId);
+  /** A person's open modals, bottom first: the last one is what they see. */
+  modalStack(userId: string): OpenedView[] {
+    return structuredClone(this.viewsStore.stack(userId));
   }
 
   onChange(listener: ChangeListener): () => void {
@@ -196,29 +207,54 @@ export class SlackStandin {
 
   // ---- Slack → bot ---------------------------------------------------------------------------------------
 
+  /** A person clicks a button in a message, an ephemeral they see, or (with `viewId`) their open modal. */
   async clickButton(args: ButtonClick): Promise<DeliveryResult> {
-    const payload = buildBlockActions(this.deps(), args);
-    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-    return this.send('block_actions', payload, body, 'application/x-www-form-urlencoded');
+    const payload =
+      'viewId' in args ? buildViewBlockActions(this.deps(), args) : buildBlockActions(this.deps(), args);
+    return this.send('block_actions', payload, formBody(payload), FORM);
   }
 
+  /**
+   * A person runs a slash command. The app's immediate HTTP answer (text or JSON) shows up like a response_url
+   * message — ephemeral unless `response_type: 'in_channel'` — and later response_url posts land the same way.
+   */
   async slashCommand(args: SlashCommandInput): Promise<DeliveryResult> {
     const { fields, target } = buildSlashCommand(this.deps(), args);
     const body = new URLSearchParams(fields).toString();
-    const result = await this.send('slash_command', fields, body, 'application/x-www-form-urlencoded');
-    if (result.status === 200 && result.body.trim() !== '') {
-      try {
-        const parsed: unknown = JSON.parse(result.body);
-        this.responseUrls.apply(target, isObject(parsed) ? parsed : { text: result.body });
-      } catch {
-        try {
-          this.responseUrls.apply(target, { text: result.body });
-        } catch {
-          /* Slack shows nothing for an unusable reply body */
-        }
-      }
-    }
+    const result = await this.send('slash_command', fields, body, FORM);
+    if (result.status === 200) applyCommandReply(this.responseUrls, target, result.body);
     return result;
+  }
+
+  /**
+   * A person submits their open modal with what they entered: a signed `view_submission`, then the app's answer
+   * is applied like Slack (`errors` keep the modal open with messages in `views()[i].errors`, `update`, `push`,
+   * `clear`, or a plain 200 closes it). Throws where Slack's client would refuse (required input left empty).
+   */
+  async submitView(args: ViewSubmissionInput): Promise<ViewSubmissionResult> {
+    const deps = this.deps();
+    const payload = buildViewSubmission(deps, args);
+    const opened = visibleModal(deps, args.viewId, args.userId);
+    const result = await this.send('view_submission', payload, formBody(payload), FORM);
+    if (result.error)
+      return { ...result, outcome: 'failed', problems: [`no acknowledgement: ${result.error}`] };
+    const applied = applyViewResponse(this.viewsStore, opened, result.body);
+    return { ...result, ...applied, ...(applied.view ? { view: structuredClone(applied.view) } : {}) };
+  }
+
+  /**
+   * A person dismisses a modal (✕ / Cancel): it closes with the views pushed above it — the whole stack when it
+   * has `clear_on_close` — and, if it asked with `notify_on_close`, the app gets a signed `view_closed`.
+   */
+  async closeView(viewId: string): Promise<DeliveryResult | undefined> {
+    const opened = this.viewsStore.get(viewId);
+    if (!opened?.open) return undefined;
+    const root = this.viewsStore.stack(opened.user)[0];
+    const clear = opened.view.clear_on_close === true && root !== undefined;
+    this.viewsStore.close(clear ? root.id : viewId);
+    if (opened.view.notify_on_close !== true || !this.botUrl) return undefined;
+    const payload = buildViewClosed(this.deps(), opened, clear);
+    return this.send('view_closed', payload, formBody(payload), FORM);
   }
 
   async deliverRaw(args: {
@@ -254,9 +290,10 @@ export class SlackStandin {
     return result;
   }
 
-  private deps() {
+  private deps(): ViewDeps {
     return {
       ws: this.ws,
+      views: this.viewsStore,
       triggers: this.triggers,
       responseUrls: this.responseUrls,
       verificationToken: this.verificationToken,
@@ -266,22 +303,5 @@ export class SlackStandin {
   /** Accepts ids and `#names` for convenience in tests. */
   private channelId(channel: string): string {
     return this.ws.resolveForPost(channel)?.id ?? channel;
-  }
-}
-
-function parseRawPayload(body: string, contentType: string): Json {
-  try {
-    if (contentType.includes('json')) {
-      const parsed: unknown = JSON.parse(body);
-      return isObject(parsed) ? parsed : {};
-    }
-    const fields = Object.fromEntries(new URLSearchParams(body));
-    if (typeof fields.payload === 'string') {
-      const parsed: unknown = JSON.parse(fields.payload);
-      return isObject(parsed) ? parsed : {};
-    }
-    return fields;
-  } catch {
-    return {};
   }
 }

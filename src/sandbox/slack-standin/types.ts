@@ -61,6 +61,8 @@ export interface OpenedView {
   open: boolean;
   /** The view object exactly as the Web API returns it (`id`, `hash`, `blocks`, `state`, …). */
   view: Record<string, unknown>;
+  /** Messages by input block_id from the app's last `response_action: errors`, shown under the inputs. */
+  errors?: Record<string, string>;
 }
 
 /** One Web API (or response_url) request the stand-in answered. */
@@ -88,6 +90,21 @@ export interface DeliveryResult {
   error?: 'http_timeout' | 'connection_failed' | 'http_error';
   /** The payload that was sent (parsed `payload` JSON for interactions, form fields for slash commands). */
   payload: Record<string, unknown>;
+}
+
+/** What `submitView` returns: the delivery, then what Slack did with the modal after the app's answer. */
+export interface ViewSubmissionResult extends DeliveryResult {
+  /**
+   * `closed` (plain 200), `errors` (`response_action: errors`, modal stays open), `updated`, `pushed`, `cleared`,
+   * or `failed`: the app did not acknowledge in time / answered something Slack cannot use (modal stays open).
+   */
+  outcome: 'closed' | 'errors' | 'updated' | 'pushed' | 'cleared' | 'failed';
+  /** Messages by input block_id, for `errors`. */
+  errors?: Record<string, string>;
+  /** Why the answer could not be used, for `failed`. */
+  problems?: string[];
+  /** The modal now on top of the person's stack, if any. */
+  view?: OpenedView;
 }
 
 /** A change of the stand-in's state — the hook a live console re-renders on. */
@@ -124,7 +141,7 @@ export interface ApiFailure {
 
 /** One request the stand-in sent to the bot's Request URL. */
 export interface RecordedDelivery {
-  kind: 'block_actions' | 'slash_command' | 'raw';
+  kind: 'block_actions' | 'slash_command' | 'view_submission' | 'view_closed' | 'raw';
   payload: Record<string, unknown>;
   result: DeliveryResult;
   /** Stand-in clock (ms) when it was sent. */

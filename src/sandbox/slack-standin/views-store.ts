@@ -1,7 +1,9 @@
+import type { AnyBlock } from '@slack/types';
 import { normalizeBlocks } from './block-normalize';
-import type { Json } from './element-limits';
+import { isObject, type Json } from './element-limits';
 import { randomHex, slackId } from './ids';
 import type { OpenedView } from './types';
+import { preservedState, type StateValues } from './view-state';
 import type { Workspace } from './workspace';
 
 /** Slack lets an app stack at most 3 modal views. */
@@ -52,12 +54,39 @@ export class ViewsStore {
     return pushed;
   }
 
-  /** views.update: replaces the view's content and hash; `hash` given and stale ⇒ `hash_conflict`. */
+  /**
+   * views.update: replaces the view's content and hash; `hash` given and stale ⇒ `hash_conflict`. Entered values
+   * of elements with the same block_id/action_id/type survive (Slack preserves input); errors are cleared.
+   */
   update(existing: OpenedView, input: Json, hash: string | undefined): OpenedView | { error: string } {
     if (hash !== undefined && hash !== existing.view.hash) return { error: 'hash_conflict' };
-    existing.view = this.render(existing.id, input, existing.view);
+    const previous = existing.view;
+    existing.view = this.render(existing.id, input, previous);
+    const kept = preservedState(existing.view.blocks as AnyBlock[], stateOf(previous));
+    existing.view.state = { values: kept };
+    delete existing.errors;
     this.ws.emit({ kind: 'view_updated', viewId: existing.id, user: existing.user });
     return existing;
+  }
+
+  /** The open modals of a person, bottom first (only the last one is visible). */
+  stack(user: string): OpenedView[] {
+    return (this.stacks.get(user) ?? []).flatMap((id) => this.byId.get(id) ?? []);
+  }
+
+  /** Records what the person entered (Slack keeps `view.state` as they type). */
+  setState(id: string, values: StateValues): void {
+    const view = this.byId.get(id);
+    if (view) view.view.state = { values: structuredClone(values) };
+  }
+
+  /** `response_action: errors`: the modal stays open showing these messages under the input blocks. */
+  setErrors(id: string, errors: Record<string, string> | undefined): void {
+    const view = this.byId.get(id);
+    if (!view) return;
+    if (errors) view.errors = { ...errors };
+    else delete view.errors;
+    this.ws.emit({ kind: 'view_updated', viewId: id, user: view.user });
   }
 
   /** views.publish: one Home tab per person, replaced in place. */
@@ -70,14 +99,16 @@ export class ViewsStore {
     return home;
   }
 
-  /** Closes a modal and everything pushed above it (what the ✕ or Cancel button does). */
-  close(id: string): void {
+  /** Closes a modal and everything pushed above it (what the ✕ or Cancel button does); returns the closed ids. */
+  close(id: string): string[] {
     const view = this.byId.get(id);
-    if (!view) return;
+    if (!view) return [];
     const stack = this.stacks.get(view.user) ?? [];
     const at = stack.indexOf(id);
     const closing = at >= 0 ? stack.splice(at) : [id];
+    const closed = closing.filter((v) => this.byId.get(v)?.open);
     for (const v of closing) this.markClosed(v);
+    return closed;
   }
 
   private markClosed(id: string): void {
@@ -126,4 +157,9 @@ export class ViewsStore {
       bot_id: identity.botId,
     };
   }
+}
+
+function stateOf(view: Json): StateValues {
+  const state = view.state;
+  return isObject(state) && isObject(state.values) ? (state.values as StateValues) : {};
 }
