@@ -44,8 +44,18 @@ export function createStores(
       }
       if (!opts.createTables) {
         // dynamoose does not check existence when it may not create: do it, to fail at start, not at first use.
-        for (const name of models.tableNames)
-          await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+        for (const name of models.tableNames) {
+          try {
+            await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+          } catch (err) {
+            throw new Error(
+              `DynamoDB table ${name} is not usable (CREATE_TABLES=false: it must exist already): ${errorMessage(err)}`,
+              {
+                cause: err,
+              },
+            );
+          }
+        }
       }
     },
     async ready() {
