@@ -173,3 +173,32 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
   };
   return Object.freeze({ ...config, slack: Object.freeze(config.slack) });
 }
+
+export interface SandboxSettings {
+  /** The console and Slack stand-in; the AWS stand-in listens on +1, DynamoDB Local on +2. */
+  consolePort: number;
+  botPort: number;
+  logLevel: string;
+  /** Where the sandbox keeps its state (DynamoDB Local's files). */
+  dataDir: string;
+}
+
+/** The few settings the local sandbox honours (everything else is embedded). */
+export function loadSandboxSettings(env: NodeJS.ProcessEnv): SandboxSettings {
+  const problems: string[] = [];
+  const port = (key: string, fallback: number) => {
+    const raw = (env[key] ?? '').trim();
+    const n = raw === '' ? fallback : Number(raw);
+    if (!Number.isInteger(n) || n < 1 || n > 65533)
+      problems.push(`${key} must be a TCP port 1-65533, got "${raw}"`);
+    return n;
+  };
+  const settings = {
+    consolePort: port('SANDBOX_PORT', 4010),
+    botPort: port('PORT', 3000),
+    logLevel: (env.LOG_LEVEL ?? '').trim() || 'info',
+    dataDir: (env.SANDBOX_DATA_DIR ?? '').trim() || '.sandbox',
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return settings;
+}

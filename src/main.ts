@@ -1,43 +1,26 @@
 /**
  * Entry point: environment → config → real clients → bot. The only module with process-level side effects.
- * With no Slack credentials at all it says how to configure the bot (the local sandbox arrives in a later release).
+ * With no Slack credentials at all (or with --sandbox) it starts the local sandbox instead: the same bot
+ * against local stand-ins for Slack and AWS, with a browser console.
  */
 import { createBot } from './app';
 import { createAwsClients } from './aws/clients';
-import { ConfigError, hasSlackCredentials, loadConfig } from './config';
+import { ConfigError, hasSlackCredentials, loadConfig, loadSandboxSettings } from './config';
 import { errorMessage } from './errors';
-import { createLogger } from './log';
+import { type Logger, createLogger } from './log';
+import type { Sandbox, SandboxOptions } from './sandbox/run-sandbox';
 
-const HELP = `iam-findings-bot needs Slack credentials and a channel:
-  SLACK_BOT_TOKEN=xoxb-…  SLACK_SIGNING_SECRET=…  FINDINGS_CHANNEL_ID=C…   (HTTP mode, requests at POST /slack/events)
-  or SLACK_APP_TOKEN=xapp-… for Socket Mode. See README.md, "Configuration".`;
+interface Stoppable {
+  stop(): Promise<void>;
+}
 
-async function main(): Promise<void> {
-  const bootLog = createLogger(process.env.LOG_LEVEL?.trim() || 'info');
-  if (!hasSlackCredentials(process.env)) {
-    bootLog.fatal({ mode: 'none' }, `No Slack credentials are set. ${HELP}`);
-    process.exitCode = 2;
-    return;
-  }
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      bootLog.fatal({ problems: err.problems }, err.message);
-      process.exitCode = 2;
-      return;
-    }
-    throw err;
-  }
-  const log = createLogger(config.logLevel);
-  const bot = createBot({ config, log, aws: createAwsClients() });
+function onSignals(log: Logger, target: Stoppable): void {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    bot.stop().then(
+    target.stop().then(
       () => process.exit(0),
       (err: unknown) => {
         log.error({ err: errorMessage(err) }, 'shutdown failed');
@@ -47,12 +30,60 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+async function startSandbox(reason: string, args: string[]): Promise<void> {
+  const settings = loadSandboxSettings(process.env);
+  const log = createLogger(settings.logLevel);
+  log.info({ mode: 'sandbox', reason }, `starting the local sandbox because ${reason}`);
+  let runSandbox: (opts: SandboxOptions) => Promise<Sandbox>;
+  try {
+    ({ runSandbox } = await import('./sandbox/run-sandbox.js'));
+  } catch (err) {
+    throw new Error(`the sandbox needs the development dependencies (run npm ci): ${errorMessage(err)}`, {
+      cause: err,
+    });
+  }
+  const sandbox = await runSandbox({ settings, log, fresh: args.includes('--fresh') });
+  onSignals(log, sandbox);
+}
+
+async function startBot(): Promise<void> {
+  const config = loadConfig(process.env);
+  const log = createLogger(config.logLevel);
+  log.info(
+    { mode: config.slack.mode === 'socket' ? 'slack-socket-mode' : 'slack-http' },
+    config.slack.mode === 'socket'
+      ? 'starting the bot in Socket Mode because SLACK_APP_TOKEN is set'
+      : 'starting the bot in HTTP mode (Slack requests at POST /slack/events) because SLACK_APP_TOKEN is not set',
+  );
+  const bot = createBot({ config, log, aws: createAwsClients() });
+  onSignals(log, bot);
   try {
     await bot.start();
   } catch (err) {
-    log.fatal({ err: errorMessage(err) }, 'the bot could not start');
     await bot.stop().catch(() => undefined);
-    process.exitCode = 1;
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const bootLog = createLogger((process.env.LOG_LEVEL ?? '').trim() || 'info');
+  try {
+    if (args.includes('--sandbox')) await startSandbox('--sandbox was given', args);
+    else if (!hasSlackCredentials(process.env)) {
+      await startSandbox(
+        'no Slack credentials are set (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN)',
+        args,
+      );
+    } else await startBot();
+  } catch (err) {
+    if (err instanceof ConfigError) bootLog.fatal({ problems: err.problems }, err.message);
+    else bootLog.fatal({ err: errorMessage(err) }, `could not start: ${errorMessage(err)}`);
+    process.exitCode = err instanceof ConfigError ? 2 : 1;
+    // Leave nothing running (e.g. a half-started sandbox's DynamoDB Local).
+    setTimeout(() => process.exit(), 100).unref();
   }
 }
 

@@ -39,6 +39,10 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     child.once('exit', (code) => reject(new Error(`DynamoDB Local exited early with code ${code}`)));
   });
   exited.catch(() => undefined);
+  // The JVM is a separate process: never leave it holding the port when this process ends.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   await Promise.race([waitForPort(port, options.startTimeoutMs ?? 30_000), exited]);
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -23,6 +23,8 @@ export interface LocalStackOptions {
   dynamodbEndpoint: string;
   /** Environment on top of the local defaults (e.g. TABLE_PREFIX, BACKFILL, PORT). */
   env?: Record<string, string>;
+  /** Runs first on the new AWS stand-in (e.g. to seed the example account, which has its own analyzer). */
+  prepare?: (aws: AwsStandin) => void | Promise<void>;
   /** Prepares the AWS stand-in before the bot starts; may return extra environment (e.g. a queue URL). */
   seed?: (aws: AwsStandin, analyzerArn: string) => void | Record<string, string>;
   logDestination?: DestinationStream;
@@ -51,7 +53,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     account: LOCAL_ACCOUNT,
     port: opts.awsPort ?? 0,
   });
-  const analyzer = aws.accessAnalyzer.addAnalyzer({ name: 'MyAnalyzer' });
+  await opts.prepare?.(aws);
+  const analyzer =
+    aws.accessAnalyzer.getAnalyzer('MyAnalyzer') ?? aws.accessAnalyzer.addAnalyzer({ name: 'MyAnalyzer' });
   const seededEnv = opts.seed?.(aws, analyzer.arn) ?? {};
   const slack = await createSlackStandin({ signingSecret: LOCAL_SIGNING_SECRET, port: opts.slackPort ?? 0 });
   const config = loadConfig({

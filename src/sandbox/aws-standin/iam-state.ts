@@ -155,7 +155,8 @@ export class IamState {
   }
 
   createPolicy(input: NewManagedPolicy): ManagedPolicy {
-    if (!NAME.test(input.name) || input.name.length > 128) throw new Error(`invalid policy name ${input.name}`);
+    if (!NAME.test(input.name) || input.name.length > 128)
+      throw new Error(`invalid policy name ${input.name}`);
     const owner = input.awsManaged ? 'aws' : this.context.account;
     const path = input.path ?? '/';
     const arn = `arn:aws:iam::${owner}:policy${path}${input.name}`;
@@ -206,7 +207,8 @@ export class IamState {
   /** True when `arn` names an existing role or user of this account (policy generation targets). */
   principalExists(arn: string): boolean {
     return (
-      [...this.roles.values()].some((r) => r.arn === arn) || [...this.users.values()].some((u) => u.arn === arn)
+      [...this.roles.values()].some((r) => r.arn === arn) ||
+      [...this.users.values()].some((u) => u.arn === arn)
     );
   }
 

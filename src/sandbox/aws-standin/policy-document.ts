@@ -61,7 +61,8 @@ function parseStatement(item: unknown, index: number): Statement {
   if (!isObject(item)) throw new PolicySyntaxError(`Statement ${index} is not an object`);
   const effect = item.Effect;
   if (effect === undefined) throw new PolicySyntaxError('Missing required field Effect');
-  if (effect !== 'Allow' && effect !== 'Deny') throw new PolicySyntaxError(`Invalid effect: ${String(effect)}`);
+  if (effect !== 'Allow' && effect !== 'Deny')
+    throw new PolicySyntaxError(`Invalid effect: ${String(effect)}`);
   if (item.Action === undefined && item.NotAction === undefined) {
     throw new PolicySyntaxError('Missing required field Action');
   }

@@ -79,7 +79,11 @@ const POSITIVE = ['stringequals', 'stringlike', 'arnequals', 'arnlike'];
 const NEGATIVE = ['stringnotequals', 'stringnotlike', 'arnnotequals', 'arnnotlike'];
 
 /** External access granted by `policy` on a resource owned by `account`. */
-export function findExternalAccess(policy: PolicyDocument, account: string, kind: PolicyKind): ExternalAccess[] {
+export function findExternalAccess(
+  policy: PolicyDocument,
+  account: string,
+  kind: PolicyKind,
+): ExternalAccess[] {
   let grants = policy.statements
     .filter((s) => s.effect === 'Allow')
     .flatMap((s) => allowGrants(s, account, kind));
@@ -104,7 +108,8 @@ function allowGrants(statement: Statement, own: string, kind: PolicyKind): Grant
   const allowed = allowedAccounts(statement.condition);
   const orgScoped = Object.entries(statement.condition).some(
     ([operator, keys]) =>
-      POSITIVE.includes(operator.toLowerCase()) && Object.keys(keys).some((k) => ORG_KEYS.includes(k.toLowerCase())),
+      POSITIVE.includes(operator.toLowerCase()) &&
+      Object.keys(keys).some((k) => ORG_KEYS.includes(k.toLowerCase())),
   );
   const grants: Grant[] = [];
   for (const [type, raw] of entries) {
@@ -128,7 +133,12 @@ function allowGrants(statement: Statement, own: string, kind: PolicyKind): Grant
  * True when an unconditional Allow lets `principal` (an account id, root ARN or principal ARN) call `action`
  * and no Deny that applies to it (by the rules above) covers the action. Used by the KMS lockout check.
  */
-export function principalMayCall(policy: PolicyDocument, principal: string, action: string, own: string): boolean {
+export function principalMayCall(
+  policy: PolicyDocument,
+  principal: string,
+  action: string,
+  own: string,
+): boolean {
   const value = normalizePrincipal(principal);
   const grantee: Grantee = { type: 'AWS', value, account: principalAccount(value) };
   const allowed = policy.statements.some(
@@ -137,7 +147,9 @@ export function principalMayCall(policy: PolicyDocument, principal: string, acti
       Object.keys(s.condition).length === 0 &&
       s.principal !== undefined &&
       principalListed(s.principal, grantee) &&
-      (s.action ? s.action.some((p) => actionMatches(p, action)) : !(s.notAction ?? []).some((p) => actionMatches(p, action))),
+      (s.action
+        ? s.action.some((p) => actionMatches(p, action))
+        : !(s.notAction ?? []).some((p) => actionMatches(p, action))),
   );
   const denied = policy.statements.some(
     (s) => s.effect === 'Deny' && denyEffect(s, grantee, own) === 'all' && denyCoversAction(s, action),
@@ -225,7 +237,8 @@ function conditionEffect(
 ): DenyEffect {
   const base = operator.replace(/ifexists$/, '');
   const ifExists = operator.endsWith('ifexists');
-  if (key === 'aws:principalisawsservice' && base === 'bool') return values.includes('false') ? 'all' : 'none';
+  if (key === 'aws:principalisawsservice' && base === 'bool')
+    return values.includes('false') ? 'all' : 'none';
   const negative = NEGATIVE.includes(base);
   if (!negative && !POSITIVE.includes(base)) return 'none';
   const isAccountKey = ACCOUNT_KEYS.includes(key);
@@ -235,7 +248,8 @@ function conditionEffect(
   if (grant.type === 'Federated') return negative || ifExists ? 'all' : 'none';
   if (grant.account === '*') {
     if (!negative) return 'none';
-    if (isOrgKey) return { key: key === 'aws:principalorgid' ? 'aws:PrincipalOrgID' : 'aws:PrincipalOrgPaths', values };
+    if (isOrgKey)
+      return { key: key === 'aws:principalorgid' ? 'aws:PrincipalOrgID' : 'aws:PrincipalOrgPaths', values };
     const accounts = isAccountKey ? values : values.map((v) => principalAccount(v) ?? '*');
     if (accounts.some((a) => a === '*' || a.includes('*'))) return 'none';
     const outside = accounts.filter((a) => a !== own);
@@ -248,7 +262,9 @@ function conditionEffect(
   else {
     // A bare account grantee (every principal of that account) is only fully named by an ARN of that account's root.
     const wholeAccount = grant.value === account;
-    named = values.some((v) => (wholeAccount ? normalizePrincipal(v) === account : wildcardMatch(v, grant.value)));
+    named = values.some((v) =>
+      wholeAccount ? normalizePrincipal(v) === account : wildcardMatch(v, grant.value),
+    );
   }
   return negative !== named ? 'all' : 'none';
 }
@@ -269,11 +285,19 @@ function flatten(block: ConditionBlock): Record<string, string> {
 function merge(grants: Grant[]): ExternalAccess[] {
   const byKey = new Map<string, ExternalAccess>();
   for (const grant of grants) {
-    const condition = Object.fromEntries(Object.entries(grant.condition).sort(([a], [b]) => a.localeCompare(b)));
+    const condition = Object.fromEntries(
+      Object.entries(grant.condition).sort(([a], [b]) => a.localeCompare(b)),
+    );
     const key = JSON.stringify([grant.type, grant.value, condition, grant.isPublic]);
     const found = byKey.get(key);
     if (found) found.actions = unique([...found.actions, ...grant.actions]);
-    else byKey.set(key, { principal: { [grant.type]: grant.value }, actions: unique(grant.actions), condition, isPublic: grant.isPublic });
+    else
+      byKey.set(key, {
+        principal: { [grant.type]: grant.value },
+        actions: unique(grant.actions),
+        condition,
+        isPublic: grant.isPublic,
+      });
   }
   return [...byKey.values()];
 }

@@ -1,4 +1,5 @@
 import { AwsError } from './errors';
+import { parsePolicy, PolicySyntaxError } from './policy-document';
 import type { Queue } from './sqs-queue';
 import { monotonicMs } from './sqs-queue';
 import { type ReceivedMessage, type SqsContext, type SqsState } from './sqs-state';
@@ -8,7 +9,8 @@ type Input = Record<string, unknown>;
 /**
  * The SQS operations the stand-in serves, with SQS's limits: 1–10 messages per receive or batch, waits of
  * 0–20 s, visibility 0–43,200 s, batch entry ids unique and `[A-Za-z0-9_-]{1,80}`. Batch calls report
- * per-entry failures in `Failed` with HTTP 200, as SQS does.
+ * per-entry failures in `Failed` with HTTP 200, as SQS does. The queue `Policy` attribute (resource policy)
+ * is read with GetQueueAttributes and written with SetQueueAttributes (see setQueueAttributes).
  */
 export function executeSqs(
   state: SqsState,
@@ -35,6 +37,8 @@ export function executeSqs(
       return changeVisibility(state, state.queueByUrl(input.QueueUrl), input);
     case 'GetQueueAttributes':
       return getQueueAttributes(state.queueByUrl(input.QueueUrl), input);
+    case 'SetQueueAttributes':
+      return setQueueAttributes(state, state.queueByUrl(input.QueueUrl), input);
     default:
       throw new AwsError(
         'UnknownOperationException',
@@ -229,6 +233,7 @@ function getQueueAttributes(queue: Queue, input: Input): unknown {
     const { deadLetterTargetArn, maxReceiveCount } = queue.redrive;
     all.RedrivePolicy = JSON.stringify({ deadLetterTargetArn, maxReceiveCount });
   }
+  if (queue.policy !== undefined) all.Policy = queue.policy;
   const names = requestedNames(input, ['AttributeNames']);
   if (names.length === 0) return {};
   if (names.includes('All')) return { Attributes: all };
@@ -236,4 +241,63 @@ function getQueueAttributes(queue: Queue, input: Input): unknown {
   const unknown = names.find((name) => !known.includes(name));
   if (unknown) throw new AwsError('InvalidAttributeName', 400, `Unknown Attribute ${unknown}.`);
   return { Attributes: Object.fromEntries(names.filter((n) => n in all).map((n) => [n, all[n]])) };
+}
+
+function invalidAttributeValue(name: string, reason: string): AwsError {
+  return new AwsError(
+    'InvalidAttributeValue',
+    400,
+    `Invalid value for the parameter ${name}. Reason: ${reason}`,
+  );
+}
+
+/**
+ * SetQueueAttributes for `Policy` (empty string removes it; must be a JSON policy object of at most 8,192
+ * bytes, else InvalidAttributeValue), `VisibilityTimeout` and `ReceiveMessageWaitTimeSeconds`. Other
+ * attributes SQS knows are refused with InvalidAttributeName by the stand-in.
+ */
+function setQueueAttributes(state: SqsState, queue: Queue, input: Input): unknown {
+  const attributes = input.Attributes;
+  if (typeof attributes !== 'object' || attributes === null || Object.keys(attributes).length === 0) {
+    throw new AwsError('MissingParameter', 400, 'The request must contain the parameter Attributes.');
+  }
+  const entries = Object.entries(attributes as Record<string, unknown>);
+  for (const [name, value] of entries) {
+    if (!['Policy', 'VisibilityTimeout', 'ReceiveMessageWaitTimeSeconds'].includes(name)) {
+      throw new AwsError('InvalidAttributeName', 400, `Unknown Attribute ${name}.`);
+    }
+    if (typeof value !== 'string') throw invalidAttributeValue(name, 'must be a string');
+  }
+  const values = Object.fromEntries(entries) as Record<string, string>;
+  if (values.Policy !== undefined && values.Policy !== '') checkQueuePolicy(values.Policy);
+  const visibility = values.VisibilityTimeout === undefined ? undefined : Number(values.VisibilityTimeout);
+  if (
+    visibility !== undefined &&
+    !(Number.isInteger(visibility) && visibility >= 0 && visibility <= 43_200)
+  ) {
+    throw invalidAttributeValue('VisibilityTimeout', 'Must be between 0 and 43200');
+  }
+  const wait =
+    values.ReceiveMessageWaitTimeSeconds === undefined
+      ? undefined
+      : Number(values.ReceiveMessageWaitTimeSeconds);
+  if (wait !== undefined && !(Number.isInteger(wait) && wait >= 0 && wait <= 20)) {
+    throw invalidAttributeValue('ReceiveMessageWaitTimeSeconds', 'Must be between 0 and 20');
+  }
+  if (visibility !== undefined) queue.visibilityTimeoutSeconds = visibility;
+  if (wait !== undefined) queue.receiveWaitTimeSeconds = wait;
+  if (values.Policy !== undefined)
+    state.setPolicy(queue.name, values.Policy === '' ? undefined : values.Policy);
+  return {};
+}
+
+function checkQueuePolicy(policy: string): void {
+  if (Buffer.byteLength(policy, 'utf8') > 8192)
+    throw invalidAttributeValue('Policy', 'Policy exceeds 8192 bytes.');
+  try {
+    parsePolicy(policy);
+  } catch (error) {
+    if (error instanceof PolicySyntaxError) throw invalidAttributeValue('Policy', error.message);
+    throw error;
+  }
 }

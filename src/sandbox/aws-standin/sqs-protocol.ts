@@ -28,6 +28,7 @@ export function sqsProtocol(
 ): ServiceProtocol {
   return {
     service: 'SQS',
+    signingName: 'sqs',
     accepts: (request) => String(request.headers['x-amz-target'] ?? '').startsWith('AmazonSQS.'),
     decode,
     execute: (operation, input, signal) => executeSqs(state, context, operation, input, signal),

@@ -29,6 +29,8 @@ export interface RedriveConfig {
  */
 export class Queue {
   readonly messages: StoredMessage[] = [];
+  /** The queue's `Policy` attribute (JSON text), absent until set. */
+  policy: string | undefined;
   private readonly waiters = new Set<() => void>();
 
   constructor(
@@ -36,8 +38,8 @@ export class Queue {
     readonly url: string,
     readonly arn: string,
     readonly createdAt: Date,
-    readonly visibilityTimeoutSeconds: number,
-    readonly receiveWaitTimeSeconds: number,
+    public visibilityTimeoutSeconds: number,
+    public receiveWaitTimeSeconds: number,
     readonly redrive: RedriveConfig | undefined,
   ) {}
 

@@ -9,6 +9,8 @@ export interface QueueOptions {
   receiveWaitTimeSeconds?: number;
   /** Queue `RedrivePolicy`; the dead-letter queue must already exist, as SQS requires. */
   redrive?: { deadLetterQueueName: string; maxReceiveCount: number };
+  /** Queue `Policy` attribute (resource policy), as JSON text or an object. */
+  policy?: string | object;
 }
 
 /** A message as `messages(name)` reports it. */
@@ -38,6 +40,8 @@ export interface SqsContext {
   region: string;
   /** Base URL of the stand-in; queue URLs are `<baseUrl>/<account>/<name>`. */
   baseUrl: () => string;
+  /** Called after a queue policy is written (Access Analyzer re-analysis). */
+  changed?: () => void;
 }
 
 /** SQS's error for a missing queue (query code AWS.SimpleQueueService.NonExistentQueue). */
@@ -83,7 +87,19 @@ export class SqsState {
       redrive,
     );
     this.queues.set(name, queue);
+    if (options.policy !== undefined) this.setPolicy(name, options.policy);
     return { url: queue.url, arn: queue.arn };
+  }
+
+  /** Sets (or with undefined removes) the queue's `Policy` attribute, like SetQueueAttributes. */
+  setPolicy(name: string, policy: string | object | undefined): void {
+    this.queue(name).policy = typeof policy === 'object' ? JSON.stringify(policy) : policy;
+    this.context.changed?.();
+  }
+
+  /** Every queue with its ARN and policy, in creation order. */
+  listQueues(): { name: string; url: string; arn: string; policy?: string }[] {
+    return [...this.queues.values()].map((q) => ({ name: q.name, url: q.url, arn: q.arn, policy: q.policy }));
   }
 
   queueUrl(name: string): string {

@@ -6,7 +6,8 @@
  */
 
 /** A value `element` can render: objects become child elements, arrays `<member>` lists. */
-export type XmlValue = string | number | boolean | Date | undefined | XmlValue[] | { [name: string]: XmlValue };
+export type XmlValue =
+  string | number | boolean | Date | undefined | XmlValue[] | { [name: string]: XmlValue };
 
 export function escapeXml(text: string): string {
   return text

@@ -1,4 +1,5 @@
 import type { AnyBlock } from '@slack/types';
+import { DEFAULT_BOT_TOKEN, DEFAULT_CHANNELS, DEFAULT_USERS } from './defaults';
 import { ACK_TIMEOUT_MS, deliver } from './delivery';
 import { applyCommandReply, FORM, formBody, parseRawPayload } from './delivery-bodies';
 import type { Json } from './element-limits';
@@ -40,13 +41,7 @@ import { ViewsStore } from './views-store';
 import { WebApi } from './web-api';
 import { Workspace } from './workspace';
 
-export const DEFAULT_USERS: StandinUser[] = [
-  { id: 'U0ONCALL', name: 'oncall.engineer', realName: 'Olivia Oncall' },
-  { id: 'U0APPROVER1', name: 'approver.one', realName: 'Aaron Approver' },
-  { id: 'U0APPROVER2', name: 'approver.two', realName: 'Beatrice Approver' },
-];
-export const DEFAULT_CHANNELS: StandinChannel[] = [{ id: 'C0SECURITY', name: 'security-findings' }];
-export const DEFAULT_BOT_TOKEN = 'xoxb-sandbox-token';
+export { DEFAULT_BOT_TOKEN, DEFAULT_CHANNELS, DEFAULT_USERS };
 
 /**
  * The Slack stand-in: Web API at `/api/<method>`, response_urls at `/response/<id>`, and the Slack side of

@@ -158,7 +158,7 @@ export function viewState(
 
 /**
  * What survives `views.update` / `response_action: update`: Slack keeps entered values of elements whose
- * block_id, action_id and type are unchanged.
+ * block_id, action_id and type are unchanged (an empty one lets the new view's initial value show).
  */
 export function preservedState(blocks: AnyBlock[], previous: StateValues): StateValues {
   const kept: StateValues = {};
@@ -166,8 +166,9 @@ export function preservedState(blocks: AnyBlock[], previous: StateValues): State
     const blockId = String(block.block_id);
     for (const el of statefulElements(block)) {
       const entry = previous[blockId]?.[String(el.action_id)];
-      if (entry && entry.type === el.type)
+      if (entry && entry.type === el.type && !isEmpty(entry)) {
         (kept[blockId] ??= {})[String(el.action_id)] = structuredClone(entry);
+      }
     }
   }
   return kept;
