@@ -25,6 +25,8 @@ export interface LocalStackOptions {
   env?: Record<string, string>;
   /** Runs first on the new AWS stand-in (e.g. to seed the example account, which has its own analyzer). */
   prepare?: (aws: AwsStandin) => void | Promise<void>;
+  /** Runs on the new Slack stand-in before the bot starts (e.g. to restore a saved channel). */
+  prepareSlack?: (slack: SlackStandin) => void | Promise<void>;
   /** Prepares the AWS stand-in before the bot starts; may return extra environment (e.g. a queue URL). */
   seed?: (aws: AwsStandin, analyzerArn: string) => void | Record<string, string>;
   logDestination?: DestinationStream;
@@ -58,6 +60,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     aws.accessAnalyzer.getAnalyzer('MyAnalyzer') ?? aws.accessAnalyzer.addAnalyzer({ name: 'MyAnalyzer' });
   const seededEnv = opts.seed?.(aws, analyzer.arn) ?? {};
   const slack = await createSlackStandin({ signingSecret: LOCAL_SIGNING_SECRET, port: opts.slackPort ?? 0 });
+  await opts.prepareSlack?.(slack);
   const config = loadConfig({
     SLACK_BOT_TOKEN: LOCAL_BOT_TOKEN,
     SLACK_SIGNING_SECRET: LOCAL_SIGNING_SECRET,

@@ -4,7 +4,7 @@
  * with its web console, and the real bot configured against them. Access Analyzer events reach the bot the way
  * an EventBridge API destination delivers them: POST /events/findings with the API key.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { SandboxSettings } from '../config';
@@ -16,6 +16,19 @@ import { portInUse } from './free-port';
 import { LOCAL_EVENTS_API_KEY, type LocalStack, startLocalStack } from './local-stack';
 import { loadSnapshot, restoreAccount, saveSnapshot } from './aws-persistence';
 import { INJECT_KINDS, injectSample } from './samples';
+
+async function readJson(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeJson(file: string, value: unknown): Promise<void> {
+  await writeFile(`${file}.tmp`, JSON.stringify(value));
+  await rename(`${file}.tmp`, file);
+}
 
 export interface Sandbox {
   consoleUrl: string;
@@ -75,6 +88,7 @@ export async function runSandbox(opts: SandboxOptions): Promise<Sandbox> {
   }
   await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
   const accountFile = join(dataDir, 'aws-account.json');
+  const channelFile = join(dataDir, 'slack-channel.json');
 
   const started = Date.now();
   const ddb = await startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb'), port: ports.dynamodb });
@@ -90,6 +104,10 @@ export async function runSandbox(opts: SandboxOptions): Promise<Sandbox> {
       BACKFILL: 'true',
       RECONCILE_INTERVAL: '2m',
       LOG_LEVEL: settings.logLevel,
+    },
+    prepareSlack: async (slack) => {
+      const saved = await readJson(channelFile);
+      if (Array.isArray(saved)) slack.importMessages(saved);
     },
     prepare: async (standin) => {
       aws = standin;
@@ -121,9 +139,10 @@ export async function runSandbox(opts: SandboxOptions): Promise<Sandbox> {
   }
   // Keep the AWS account's state (policies, statuses, rules) for the next start.
   const save = () =>
-    saveSnapshot(standin, accountFile).catch((err: unknown) =>
-      log.warn({ err: errorMessage(err) }, 'could not save the sandbox account'),
-    );
+    Promise.all([
+      saveSnapshot(standin, accountFile),
+      writeJson(channelFile, stack.slack.exportMessages()),
+    ]).catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'could not save the sandbox state'));
   const saver = setInterval(() => void save(), 2000);
   saver.unref();
   const consoleUrl = `${stack.slack.url}/`;

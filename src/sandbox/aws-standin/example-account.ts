@@ -165,6 +165,8 @@ export function seedExampleAccount(aws: AwsStandin): ExampleAccount {
 
   recordBucketCreatorActivity(aws, bucketCreatorRole.arn);
   aws.accessAnalyzer.addFinding({
+    // The finding id of AWS's unused-access event sample; fixed so a re-seeded account keeps the finding.
+    id: 'b8ae0460-5d29-4922-b92a-ba956c986277',
     analyzerArn: unused.arn,
     findingType: 'UnusedPermission',
     resource: bucketCreatorRole.arn,

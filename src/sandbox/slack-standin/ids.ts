@@ -26,6 +26,11 @@ export function slackId(prefix: string): string {
 export class TsClock {
   private lastMicros = 0;
 
+  /** Makes every later ts greater than `micros` (after restoring saved messages). */
+  advancePast(micros: number): void {
+    this.lastMicros = Math.max(this.lastMicros, micros);
+  }
+
   constructor(private readonly nowMs: () => number) {}
 
   next(): string {

@@ -147,6 +147,16 @@ export class SlackStandin {
     return this.ws.allChannels();
   }
 
+  /** The channels' messages and threads as plain data, for the sandbox to save between runs. */
+  exportMessages(): ReturnType<Workspace['exportChannels']> {
+    return this.ws.exportChannels();
+  }
+
+  /** Restores what exportMessages returned. */
+  importMessages(channels: ReturnType<Workspace['exportChannels']>): void {
+    this.ws.importChannels(channels);
+  }
+
   /** How many top-level messages the channel has (cheap: no copy, for polling loops). */
   messageCount(channel: string): number {
     return this.ws.history(this.channelId(channel)).length;

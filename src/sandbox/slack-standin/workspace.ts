@@ -1,5 +1,5 @@
 import type { AnyBlock } from '@slack/types';
-import { TsClock } from './ids';
+import { TsClock, tsToMicros } from './ids';
 import type {
   ChangeListener,
   Ephemeral,
@@ -101,6 +101,35 @@ export class Workspace {
     const state = this.channels.get(channel);
     if (!state) throw new Error(`unknown channel ${channel}`);
     return state;
+  }
+
+  // ---- persistence (the sandbox keeps its channel across restarts) ---------------------------------
+
+  /** Channels with their messages and threads, as plain data (ephemerals are not kept, as in Slack). */
+  exportChannels(): { id: string; name: string; isIm: boolean; messages: StoredMessage[] }[] {
+    return [...this.channels.values()].map(({ id, name, isIm, messages }) => ({
+      id,
+      name,
+      isIm,
+      messages: structuredClone(messages),
+    }));
+  }
+
+  /** Replaces the channels' messages with exported ones; later messages get later timestamps. */
+  importChannels(channels: { id: string; name: string; isIm: boolean; messages: StoredMessage[] }[]): void {
+    let latest = 0;
+    for (const c of channels) {
+      const state = this.channels.get(c.id) ?? this.addChannel(c.id, c.name, c.isIm);
+      state.messages = structuredClone(c.messages);
+      state.byTs = new Map();
+      for (const m of state.messages) {
+        state.byTs.set(m.ts, m);
+        for (const r of m.replies) state.byTs.set(r.ts, r);
+        latest = Math.max(latest, tsToMicros(m.ts), ...m.replies.map((r) => tsToMicros(r.ts)));
+      }
+    }
+    this.clock.advancePast(latest);
+    this.emit({ kind: 'message_changed' });
   }
 
   // ---- messages ------------------------------------------------------------------------------------
