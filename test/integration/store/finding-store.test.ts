@@ -1,25 +1,10 @@
 import { AlreadyDecidedError } from '../../../src/errors';
 import type { Finding } from '../../../src/findings/finding';
 import type { Stores } from '../../../src/store';
+import { aliceRoleFinding } from '../../fixtures/findings';
 import { testStores } from '../../helpers/ddb';
 
-const finding = (over: Partial<Finding> = {}): Finding => ({
-  id: 'f-1',
-  analyzerArn: 'arn:aws:access-analyzer:us-west-2:111122223333:analyzer/MyAnalyzer',
-  kind: 'external',
-  status: 'ACTIVE',
-  isDeleted: false,
-  resource: 'arn:aws:iam::111122223333:role/Audit_CrossAccountRole',
-  resourceType: 'AWS::IAM::Role',
-  accountId: '111122223333',
-  region: 'us-west-2',
-  createdAt: '2024-05-01T10:00:00Z',
-  updatedAt: '2024-05-01T10:00:00Z',
-  principal: { AWS: 'arn:aws:iam::999988887777:user/Alice' },
-  action: ['sts:AssumeRole'],
-  condition: {},
-  ...over,
-});
+const finding = (over: Partial<Finding> = {}): Finding => aliceRoleFinding({ id: 'f-1', ...over });
 
 describe('FindingStore on DynamoDB Local', () => {
   let stores: Stores;

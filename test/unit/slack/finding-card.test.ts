@@ -3,25 +3,9 @@ import type { Finding } from '../../../src/findings/finding';
 import type { FindingRecord } from '../../../src/findings/ports';
 import { consoleLink, findingCard } from '../../../src/slack/blocks/finding-card';
 import { decodeFindingValue } from '../../../src/slack/ids';
+import { aliceRoleFinding } from '../../fixtures/findings';
 
-const base: Finding = {
-  id: '5a3b7c9d-1111-4e2f-9a8b-0123456789ab',
-  analyzerArn: 'arn:aws:access-analyzer:us-west-2:111122223333:analyzer/MyAnalyzer',
-  kind: 'external',
-  status: 'ACTIVE',
-  isDeleted: false,
-  resource: 'arn:aws:iam::111122223333:role/Audit_CrossAccountRole',
-  resourceType: 'AWS::IAM::Role',
-  accountId: '111122223333',
-  region: 'us-west-2',
-  createdAt: '2024-05-01T10:00:00Z',
-  updatedAt: '2024-05-01T10:00:00Z',
-  principal: { AWS: 'arn:aws:iam::999988887777:user/Alice' },
-  action: ['sts:AssumeRole'],
-  condition: {},
-  isPublic: false,
-  sources: ['Resource policy'],
-};
+const base: Finding = aliceRoleFinding({ isPublic: false, sources: ['Resource policy'] });
 const rec = (f: Partial<Finding> = {}, r: Partial<FindingRecord> = {}): FindingRecord => ({
   finding: { ...base, ...f },
   updatedAtMs: 0,
