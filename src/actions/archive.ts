@@ -44,7 +44,7 @@ export const archive: FindingAction = {
     const at = new Date(clock.now()).toISOString();
     await store.completeAction(finding.id, requestId, { status: 'ARCHIVED', archived: { by: actor, at } });
     await decisions.append({ ...base, phase: 'succeeded', at, input, result: { status: 'ARCHIVED' } });
-    log.info({ findingId: finding.id, requestId, actor }, 'finding archived');
+    log.info({ findingId: finding.id, requestId }, 'finding archived');
     await sync(finding.id);
     return {};
   },

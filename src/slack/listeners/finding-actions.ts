@@ -31,8 +31,8 @@ export function registerFindingActions(app: App, deps: ActionDeps, afterAck: Aft
         );
       const { findingId } = decodeFindingValue(action.value);
       const requestId = randomUUID();
-      const log = deps.log.child({ findingId, requestId, action: def.id, user: body.user.id });
-      log.info('finding action clicked');
+      const log = deps.log.child({ action: def.id, user: body.user.id });
+      log.info({ findingId, requestId }, 'finding action clicked');
       const record = await deps.store.get(findingId);
       if (!record) {
         throw new AppError(

@@ -13,8 +13,8 @@ import {
   type AwsStandin,
   type StandinFinding,
 } from '../../../../src/sandbox/aws-standin';
+import { closeAll, credentials } from './helpers';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const OWN = '111122223333';
 const ALICE = 'arn:aws:iam::999988887777:user/Alice';
 const PARTNER_ROOT = 'arn:aws:iam::444455556666:root';
@@ -67,10 +67,7 @@ describe('AWS stand-in: Access Analyzer analyses its own account', () => {
     });
   });
 
-  afterEach(async () => {
-    for (const made of clients.splice(0)) made.destroy();
-    await aws.close();
-  });
+  afterEach(() => closeAll(aws, ...clients.splice(0)));
 
   it('creates one ACTIVE finding per external access, served over the API, none for internal access', async () => {
     // Prepare

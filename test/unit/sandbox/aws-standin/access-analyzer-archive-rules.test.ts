@@ -12,18 +12,11 @@ import {
   type AccessAnalyzerServiceException,
 } from '@aws-sdk/client-accessanalyzer';
 import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { clientConfig, closeAll, failureOf } from './helpers';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const PARTNER = '444455556666';
 
-async function failure(promise: Promise<unknown>): Promise<AccessAnalyzerServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AccessAnalyzerServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = failureOf<AccessAnalyzerServiceException>;
 
 const shared = (account: string): string =>
   JSON.stringify({
@@ -40,14 +33,11 @@ describe('AWS stand-in: Access Analyzer archive rules over the real SDK', () => 
 
   beforeEach(async () => {
     aws = await createAwsStandin({ analysisDelayMs: 0 });
-    aa = new AccessAnalyzerClient({ endpoint: aws.url, region: 'us-west-2', credentials, maxAttempts: 1 });
+    aa = new AccessAnalyzerClient(clientConfig(aws, { maxAttempts: 1 }));
     analyzerArn = aws.accessAnalyzer.addAnalyzer({ name: analyzerName }).arn;
   });
 
-  afterEach(async () => {
-    aa.destroy();
-    await aws.close();
-  });
+  afterEach(() => closeAll(aws, aa));
 
   it('creates, reads, lists, updates and deletes a rule', async () => {
     // Act

@@ -13,17 +13,9 @@ import {
   ValidationException,
 } from '@aws-sdk/client-accessanalyzer';
 import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { clientConfig, closeAll, credentials, failureOf } from './helpers';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-
-async function failure(promise: Promise<unknown>): Promise<AccessAnalyzerServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AccessAnalyzerServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = failureOf<AccessAnalyzerServiceException>;
 
 describe('AWS stand-in: Access Analyzer errors as the SDK sees them', () => {
   let standin: AwsStandin;
@@ -32,19 +24,11 @@ describe('AWS stand-in: Access Analyzer errors as the SDK sees them', () => {
 
   beforeEach(async () => {
     standin = await createAwsStandin();
-    client = new AccessAnalyzerClient({
-      endpoint: standin.url,
-      region: 'us-west-2',
-      credentials,
-      maxAttempts: 1,
-    });
+    client = new AccessAnalyzerClient(clientConfig(standin, { maxAttempts: 1 }));
     analyzerArn = standin.accessAnalyzer.addAnalyzer({ name: 'account-analyzer' }).arn;
   });
 
-  afterEach(async () => {
-    client.destroy();
-    await standin.close();
-  });
+  afterEach(() => closeAll(standin, client));
 
   it('throws ResourceNotFoundException (404) with resourceId for an unknown finding', async () => {
     // Prepare

@@ -10,8 +10,7 @@ import {
   type FindingSummaryV2,
 } from '@aws-sdk/client-accessanalyzer';
 import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
-
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+import { clientConfig, closeAll } from './helpers';
 
 describe('AWS stand-in: Access Analyzer findings over the real SDK', () => {
   let standin: AwsStandin;
@@ -22,14 +21,11 @@ describe('AWS stand-in: Access Analyzer findings over the real SDK', () => {
   beforeEach(async () => {
     now = new Date('2024-05-01T10:00:00.000Z');
     standin = await createAwsStandin({ now: () => now });
-    client = new AccessAnalyzerClient({ endpoint: standin.url, region: 'us-west-2', credentials });
+    client = new AccessAnalyzerClient(clientConfig(standin));
     analyzerArn = standin.accessAnalyzer.addAnalyzer({ name: 'account-analyzer' }).arn;
   });
 
-  afterEach(async () => {
-    client.destroy();
-    await standin.close();
-  });
+  afterEach(() => closeAll(standin, client));
 
   it('walks every page of ListFindingsV2 with the SDK paginator, each finding exactly once', async () => {
     // Prepare

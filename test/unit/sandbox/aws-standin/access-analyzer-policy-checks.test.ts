@@ -6,17 +6,9 @@ import {
   type AccessAnalyzerServiceException,
 } from '@aws-sdk/client-accessanalyzer';
 import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { clientConfig, closeAll, failureOf } from './helpers';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-
-async function failure(promise: Promise<unknown>): Promise<AccessAnalyzerServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AccessAnalyzerServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = failureOf<AccessAnalyzerServiceException>;
 
 describe('AWS stand-in: CheckAccessNotGranted and ValidatePolicy over the real SDK', () => {
   let aws: AwsStandin;
@@ -24,13 +16,10 @@ describe('AWS stand-in: CheckAccessNotGranted and ValidatePolicy over the real S
 
   beforeEach(async () => {
     aws = await createAwsStandin();
-    aa = new AccessAnalyzerClient({ endpoint: aws.url, region: 'us-west-2', credentials, maxAttempts: 1 });
+    aa = new AccessAnalyzerClient(clientConfig(aws, { maxAttempts: 1 }));
   });
 
-  afterEach(async () => {
-    aa.destroy();
-    await aws.close();
-  });
+  afterEach(() => closeAll(aws, aa));
 
   const identity = JSON.stringify({
     Version: '2012-10-17',

@@ -11,18 +11,11 @@ import {
   type StartPolicyGenerationCommandInput,
 } from '@aws-sdk/client-accessanalyzer';
 import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { clientConfig, closeAll, failureOf } from './helpers';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const DAY = 24 * 60 * 60 * 1000;
 
-async function failure(promise: Promise<unknown>): Promise<AccessAnalyzerServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AccessAnalyzerServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = failureOf<AccessAnalyzerServiceException>;
 
 describe('AWS stand-in: Access Analyzer policy generation over the real SDK', () => {
   let aws: AwsStandin;
@@ -36,7 +29,7 @@ describe('AWS stand-in: Access Analyzer policy generation over the real SDK', ()
   beforeEach(async () => {
     now = new Date('2024-05-01T10:00:00.000Z');
     aws = await createAwsStandin({ now: () => now, policyGenerationMs: 3000 });
-    aa = new AccessAnalyzerClient({ endpoint: aws.url, region: 'us-west-2', credentials, maxAttempts: 1 });
+    aa = new AccessAnalyzerClient(clientConfig(aws, { maxAttempts: 1 }));
     roleArn = aws.iam.createRole({
       name: 'BucketCreator',
       trustPolicy: {
@@ -78,10 +71,7 @@ describe('AWS stand-in: Access Analyzer policy generation over the real SDK', ()
     });
   });
 
-  afterEach(async () => {
-    aa.destroy();
-    await aws.close();
-  });
+  afterEach(() => closeAll(aws, aa));
 
   it('is IN_PROGRESS at first, then SUCCEEDED with a policy built from the activity in the window', async () => {
     // Prepare

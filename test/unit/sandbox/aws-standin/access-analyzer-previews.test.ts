@@ -10,20 +10,13 @@ import {
   type AccessPreviewFinding,
 } from '@aws-sdk/client-accessanalyzer';
 import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { clientConfig, closeAll, failureOf } from './helpers';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const ALICE = 'arn:aws:iam::999988887777:user/Alice';
 const BOB = 'arn:aws:iam::777788889999:user/Bob';
 const ROLE_ARN = 'arn:aws:iam::111122223333:role/Audit_CrossAccountRole';
 
-async function failure(promise: Promise<unknown>): Promise<AccessAnalyzerServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AccessAnalyzerServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = failureOf<AccessAnalyzerServiceException>;
 
 const trust = (...principals: string[]): string =>
   JSON.stringify({
@@ -40,7 +33,7 @@ describe('AWS stand-in: access previews over the real SDK', () => {
   beforeEach(async () => {
     now = new Date('2024-05-01T10:00:00.000Z');
     aws = await createAwsStandin({ analysisDelayMs: 0, accessPreviewMs: 1000, now: () => now });
-    aa = new AccessAnalyzerClient({ endpoint: aws.url, region: 'us-west-2', credentials, maxAttempts: 1 });
+    aa = new AccessAnalyzerClient(clientConfig(aws, { maxAttempts: 1 }));
     analyzerArn = aws.accessAnalyzer.addAnalyzer({ name: 'MyAnalyzer' }).arn;
     aws.iam.createRole({
       name: 'Audit_CrossAccountRole',
@@ -48,10 +41,7 @@ describe('AWS stand-in: access previews over the real SDK', () => {
     });
   });
 
-  afterEach(async () => {
-    aa.destroy();
-    await aws.close();
-  });
+  afterEach(() => closeAll(aws, aa));
 
   async function preview(trustPolicy: string): Promise<string> {
     const created = await aa.send(

@@ -5,8 +5,7 @@ import {
   UpdateFindingsCommand,
 } from '@aws-sdk/client-accessanalyzer';
 import { createAwsStandin, type AwsStandin, type StandinFinding } from '../../../../src/sandbox/aws-standin';
-
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+import { clientConfig, closeAll } from './helpers';
 
 describe('AWS stand-in: Access Analyzer finding changes over the real SDK', () => {
   let standin: AwsStandin;
@@ -17,14 +16,11 @@ describe('AWS stand-in: Access Analyzer finding changes over the real SDK', () =
   beforeEach(async () => {
     now = new Date('2024-05-01T10:00:00.000Z');
     standin = await createAwsStandin({ now: () => now });
-    client = new AccessAnalyzerClient({ endpoint: standin.url, region: 'us-west-2', credentials });
+    client = new AccessAnalyzerClient(clientConfig(standin));
     analyzerArn = standin.accessAnalyzer.addAnalyzer({ name: 'account-analyzer' }).arn;
   });
 
-  afterEach(async () => {
-    client.destroy();
-    await standin.close();
-  });
+  afterEach(() => closeAll(standin, client));
 
   it('archives with UpdateFindings, bumps updatedAt and fires onChange with the previous state', async () => {
     // Prepare

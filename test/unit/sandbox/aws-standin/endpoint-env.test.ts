@@ -1,8 +1,8 @@
 import { AccessAnalyzerClient, ListAnalyzersCommand } from '@aws-sdk/client-accessanalyzer';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { credentials } from './helpers';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const VARS = ['AWS_ENDPOINT_URL_ACCESSANALYZER', 'AWS_ENDPOINT_URL_SQS'] as const;
 
 describe('AWS stand-in: reached through the SDK endpoint environment variables', () => {

@@ -10,17 +10,9 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { clientConfig, closeAll, failureOf } from './helpers';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-
-async function failure(promise: Promise<unknown>): Promise<EventBridgeServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as EventBridgeServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = failureOf<EventBridgeServiceException>;
 
 describe('AWS stand-in: EventBridge PutEvents over the real SDK (JSON 1.1)', () => {
   let aws: AwsStandin;
@@ -29,13 +21,10 @@ describe('AWS stand-in: EventBridge PutEvents over the real SDK (JSON 1.1)', () 
 
   beforeEach(async () => {
     aws = await createAwsStandin({ now: () => now });
-    events = new EventBridgeClient({ endpoint: aws.url, region: 'us-west-2', credentials, maxAttempts: 1 });
+    events = new EventBridgeClient(clientConfig(aws, { maxAttempts: 1 }));
   });
 
-  afterEach(async () => {
-    events.destroy();
-    await aws.close();
-  });
+  afterEach(() => closeAll(aws, events));
 
   it('records accepted entries as events and reports per-entry failures with HTTP 200', async () => {
     // Prepare
@@ -119,14 +108,11 @@ describe('AWS stand-in: SQS queue policy attribute over the real SDK', () => {
 
   beforeEach(async () => {
     aws = await createAwsStandin({ analysisDelayMs: 0 });
-    sqs = new SQSClient({ endpoint: aws.url, region: 'us-west-2', credentials, maxAttempts: 1 });
+    sqs = new SQSClient(clientConfig(aws, { maxAttempts: 1 }));
     QueueUrl = aws.sqs.createQueue('orders').url;
   });
 
-  afterEach(async () => {
-    sqs.destroy();
-    await aws.close();
-  });
+  afterEach(() => closeAll(aws, sqs));
 
   it('sets the Policy attribute, returns it with GetQueueAttributes and removes it with an empty string', async () => {
     // Act

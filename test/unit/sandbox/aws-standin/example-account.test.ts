@@ -11,8 +11,7 @@ import {
   type AccessAnalyzerEvent,
   type AwsStandin,
 } from '../../../../src/sandbox/aws-standin';
-
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+import { credentials } from './helpers';
 
 describe('AWS stand-in: the example account', () => {
   let aws: AwsStandin;

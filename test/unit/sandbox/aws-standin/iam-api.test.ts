@@ -11,17 +11,9 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { clientConfig, closeAll, credentials, failureOf } from './helpers';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-
-async function failure(promise: Promise<unknown>): Promise<IAMServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as IAMServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = failureOf<IAMServiceException>;
 
 function trust(principal: string, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
@@ -36,17 +28,14 @@ describe('AWS stand-in: IAM over the real SDK (query protocol)', () => {
 
   beforeEach(async () => {
     aws = await createAwsStandin({ analysisDelayMs: 0 });
-    iam = new IAMClient({ endpoint: aws.url, region: 'us-west-2', credentials, maxAttempts: 1 });
+    iam = new IAMClient(clientConfig(aws, { maxAttempts: 1 }));
     aws.iam.createRole({
       name: 'Audit_CrossAccountRole',
       trustPolicy: trust('arn:aws:iam::999988887777:user/Alice'),
     });
   });
 
-  afterEach(async () => {
-    iam.destroy();
-    await aws.close();
-  });
+  afterEach(() => closeAll(aws, iam));
 
   it('returns the trust policy of GetRole URL-encoded (RFC 3986), as real IAM does', async () => {
     // Act

@@ -16,17 +16,9 @@ import {
   NoSuchEntityException,
 } from '@aws-sdk/client-iam';
 import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { clientConfig, closeAll, failureOf } from './helpers';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-
-async function failure(promise: Promise<unknown>): Promise<IAMServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as IAMServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = failureOf<IAMServiceException>;
 
 describe('AWS stand-in: IAM managed and inline policies over the real SDK', () => {
   let aws: AwsStandin;
@@ -34,7 +26,7 @@ describe('AWS stand-in: IAM managed and inline policies over the real SDK', () =
 
   beforeEach(async () => {
     aws = await createAwsStandin({ analysisDelayMs: 0 });
-    iam = new IAMClient({ endpoint: aws.url, region: 'us-west-2', credentials, maxAttempts: 1 });
+    iam = new IAMClient(clientConfig(aws, { maxAttempts: 1 }));
     aws.iam.createRole({
       name: 'Audit_CrossAccountRole',
       trustPolicy: {
@@ -43,10 +35,7 @@ describe('AWS stand-in: IAM managed and inline policies over the real SDK', () =
     });
   });
 
-  afterEach(async () => {
-    iam.destroy();
-    await aws.close();
-  });
+  afterEach(() => closeAll(aws, iam));
 
   it('creates a managed policy, serves it URL-encoded and refuses a duplicate name', async () => {
     // Prepare

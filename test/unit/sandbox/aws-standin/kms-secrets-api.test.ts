@@ -2,7 +2,6 @@ import {
   DescribeKeyCommand,
   GetKeyPolicyCommand,
   KMSClient,
-  KMSServiceException,
   LimitExceededException,
   ListKeysCommand,
   MalformedPolicyDocumentException,
@@ -21,20 +20,11 @@ import {
   ValidateResourcePolicyCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { createAwsStandin, type AwsStandin, type KmsKey } from '../../../../src/sandbox/aws-standin';
+import { clientConfig, closeAll, failureOf } from './helpers';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const ROOT = 'arn:aws:iam::111122223333:root';
 
-async function failure(
-  promise: Promise<unknown>,
-): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as KMSServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = failureOf<Error & { $metadata: { httpStatusCode?: number } }>;
 
 const statement = (Effect: string, AWS: string, Action: string | string[], extra = {}): object => ({
   Effect,
@@ -53,14 +43,11 @@ describe('AWS stand-in: KMS key policies over the real SDK (JSON 1.1)', () => {
 
   beforeEach(async () => {
     aws = await createAwsStandin({ analysisDelayMs: 0 });
-    kms = new KMSClient({ endpoint: aws.url, region: 'us-west-2', credentials, maxAttempts: 1 });
+    kms = new KMSClient(clientConfig(aws, { maxAttempts: 1 }));
     key = aws.kms.createKey({ alias: 'alias/shared', description: 'exports' });
   });
 
-  afterEach(async () => {
-    kms.destroy();
-    await aws.close();
-  });
+  afterEach(() => closeAll(aws, kms));
 
   it('serves the default key policy, DescribeKey by alias and ListKeys', async () => {
     // Act
@@ -184,19 +171,11 @@ describe('AWS stand-in: Secrets Manager resource policies over the real SDK (JSO
 
   beforeEach(async () => {
     aws = await createAwsStandin({ analysisDelayMs: 0 });
-    secrets = new SecretsManagerClient({
-      endpoint: aws.url,
-      region: 'us-west-2',
-      credentials,
-      maxAttempts: 1,
-    });
+    secrets = new SecretsManagerClient(clientConfig(aws, { maxAttempts: 1 }));
     SecretId = aws.secretsManager.createSecret({ name: 'prod/db', description: 'database' }).arn;
   });
 
-  afterEach(async () => {
-    secrets.destroy();
-    await aws.close();
-  });
+  afterEach(() => closeAll(aws, secrets));
 
   it('puts, reads and deletes a resource policy, addressing the secret by name or ARN', async () => {
     // Act

@@ -10,18 +10,11 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { clientConfig, closeAll, failureOf } from './helpers';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const Bucket = 'amzn-s3-demo-bucket';
 
-async function failure(promise: Promise<unknown>): Promise<S3ServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as S3ServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = failureOf<S3ServiceException>;
 
 function policy(principal: unknown, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
@@ -44,20 +37,11 @@ describe('AWS stand-in: S3 bucket policies over the real SDK (REST-XML, path sty
 
   beforeEach(async () => {
     aws = await createAwsStandin({ analysisDelayMs: 0 });
-    s3 = new S3Client({
-      endpoint: aws.url,
-      region: 'us-west-2',
-      credentials,
-      forcePathStyle: true,
-      maxAttempts: 1,
-    });
+    s3 = new S3Client(clientConfig(aws, { forcePathStyle: true, maxAttempts: 1 }));
     aws.s3.createBucket({ name: Bucket });
   });
 
-  afterEach(async () => {
-    s3.destroy();
-    await aws.close();
-  });
+  afterEach(() => closeAll(aws, s3));
 
   it('answers NoSuchBucketPolicy (404) for a bucket without a policy, NoSuchBucket for an unknown bucket', async () => {
     // Act

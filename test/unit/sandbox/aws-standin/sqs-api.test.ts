@@ -13,17 +13,9 @@ import {
   SQSServiceException,
 } from '@aws-sdk/client-sqs';
 import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { clientConfig, closeAll, failureOf } from './helpers';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-
-async function failure(promise: Promise<unknown>): Promise<SQSServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as SQSServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = failureOf<SQSServiceException>;
 
 describe('AWS stand-in: SQS over the real SDK', () => {
   let standin: AwsStandin;
@@ -32,14 +24,11 @@ describe('AWS stand-in: SQS over the real SDK', () => {
 
   beforeEach(async () => {
     standin = await createAwsStandin();
-    sqs = new SQSClient({ endpoint: standin.url, region: 'us-west-2', credentials, maxAttempts: 1 });
+    sqs = new SQSClient(clientConfig(standin, { maxAttempts: 1 }));
     queueUrl = standin.sqs.createQueue('findings').url;
   });
 
-  afterEach(async () => {
-    sqs.destroy();
-    await standin.close();
-  });
+  afterEach(() => closeAll(standin, sqs));
 
   it('hands out queue URLs on the stand-in and resolves them with GetQueueUrl', async () => {
     // Act

@@ -1,7 +1,6 @@
 import { ChangeMessageVisibilityCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
-
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+import { clientConfig, closeAll } from './helpers';
 
 describe('AWS stand-in: SQS delivery timing and redrive over the real SDK', () => {
   let standin: AwsStandin;
@@ -10,14 +9,11 @@ describe('AWS stand-in: SQS delivery timing and redrive over the real SDK', () =
 
   beforeEach(async () => {
     standin = await createAwsStandin();
-    sqs = new SQSClient({ endpoint: standin.url, region: 'us-west-2', credentials, maxAttempts: 1 });
+    sqs = new SQSClient(clientConfig(standin, { maxAttempts: 1 }));
     queueUrl = standin.sqs.createQueue('findings').url;
   });
 
-  afterEach(async () => {
-    sqs.destroy();
-    await standin.close();
-  });
+  afterEach(() => closeAll(standin, sqs));
 
   it('holds a long poll until a message is sent, then returns it at once', async () => {
     // Prepare

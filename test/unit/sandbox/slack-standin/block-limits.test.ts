@@ -1,20 +1,6 @@
-import { WebClient, type Logger } from '@slack/web-api';
-import {
-  createSlackStandin,
-  DEFAULT_BOT_TOKEN,
-  validateBlocks,
-  type SlackStandin,
-} from '../../../../src/sandbox/slack-standin';
-
-const silent: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => 'error' as ReturnType<Logger['getLevel']>,
-  setName: () => undefined,
-};
+import type { WebClient } from '@slack/web-api';
+import { createSlackStandin, validateBlocks, type SlackStandin } from '../../../../src/sandbox/slack-standin';
+import { clientFor } from './web-client-helpers';
 
 const CHANNEL = 'C0SECURITY';
 const plain = (text: string) => ({ type: 'plain_text', text });
@@ -63,11 +49,7 @@ describe('Slack stand-in Block Kit limits', () => {
 
   beforeAll(async () => {
     standin = await createSlackStandin({ signingSecret: 'test-secret' });
-    client = new WebClient(DEFAULT_BOT_TOKEN, {
-      slackApiUrl: standin.apiUrl,
-      retryConfig: { retries: 0 },
-      logger: silent,
-    });
+    client = clientFor(standin);
   });
 
   afterAll(() => standin.close());

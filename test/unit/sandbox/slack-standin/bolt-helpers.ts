@@ -1,8 +1,14 @@
 /**
- * Shared by the stand-in tests that drive a real Bolt app: a silent logger, promises that fail fast when a
+ * Shared by the stand-in tests that drive a real Bolt app: a silent logger, listener argument types, promises that fail fast when a
  * listener never ran, and a started stand-in + HTTP-mode Bolt app pointed at each other.
  */
-import { App, type Logger } from '@slack/bolt';
+import {
+  App,
+  type AllMiddlewareArgs,
+  type BlockAction,
+  type SlackActionMiddlewareArgs,
+  type SlackCommandMiddlewareArgs,
+} from '@slack/bolt';
 import { freePort } from '../../../../src/sandbox/free-port';
 import {
   createSlackStandin,
@@ -10,16 +16,15 @@ import {
   type SlackStandin,
   type SlackStandinOptions,
 } from '../../../../src/sandbox/slack-standin';
+import { silent } from './web-client-helpers';
 
-export const silent: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => 'error' as ReturnType<Logger['getLevel']>,
-  setName: () => undefined,
-};
+/** Re-exported for callers that import the silent logger from here (e.g. test/browser/helpers/demo-bot.ts). */
+export { silent };
+
+/** What a `block_actions` listener receives. */
+export type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+/** What a slash-command listener receives. */
+export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 /** A promise with its resolve/reject handles. */
 export function deferred<T = void>() {

@@ -1,122 +1,34 @@
-import {
-  App,
-  type Logger,
-  type SlackActionMiddlewareArgs,
-  type SlackCommandMiddlewareArgs,
-  type AllMiddlewareArgs,
-  type BlockAction,
-} from '@slack/bolt';
-import { freePort } from '../../../../src/sandbox/free-port';
-import {
-  createSlackStandin,
-  DEFAULT_BOT_TOKEN,
-  signatureFor,
-  type SlackStandin,
-} from '../../../../src/sandbox/slack-standin';
+import { signatureFor, type SlackStandin } from '../../../../src/sandbox/slack-standin';
+import { deferred, within, type ActionArgs, type BoltPair, type CommandArgs } from './bolt-helpers';
+import { postFinding, startFindingBoltPair } from './finding-bolt';
 
 const SECRET = 'interaction-test-secret';
 const CHANNEL = 'C0SECURITY';
 
-const silent: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => 'error' as ReturnType<Logger['getLevel']>,
-  setName: () => undefined,
-};
-
-type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
-type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
-
-/** Resolves when a listener has run to the end (Bolt acks before listeners finish). */
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-/** Fails fast (instead of at jest's timeout) when the listener never ran, e.g. because Bolt rejected the request. */
-function within<T>(promise: Promise<T>, ms = 2500): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      setTimeout(() => reject(new Error(`the Bolt listener did not finish within ${ms} ms`)), ms).unref();
-    }),
-  ]);
-}
-
-const findingBlocks = [
-  {
-    type: 'section',
-    block_id: 'finding_summary',
-    text: { type: 'mrkdwn', text: '*Public bucket* audit-logs' },
-  },
-  {
-    type: 'actions',
-    block_id: 'finding_2222',
-    elements: [
-      {
-        type: 'button',
-        action_id: 'finding_archive',
-        text: { type: 'plain_text', text: 'Archive' },
-        value: '{"findingId":"2222"}',
-        style: 'primary',
-      },
-      {
-        type: 'button',
-        action_id: 'finding_deny',
-        text: { type: 'plain_text', text: 'Deny' },
-        style: 'danger',
-      },
-    ],
-  },
-];
-
 describe('Slack stand-in slash commands, signatures and response_urls against a real Bolt app', () => {
   let clock: number;
+  let pair: BoltPair;
   let standin: SlackStandin;
-  let app: App;
   let onAction: (args: ActionArgs) => Promise<void>;
   let onCommand: (args: CommandArgs) => Promise<void>;
   let findingTs: string;
 
   beforeAll(async () => {
     clock = Date.now();
-    standin = await createSlackStandin({ signingSecret: SECRET, now: () => clock, ackTimeoutMs: 1500 });
-    app = new App({
-      token: DEFAULT_BOT_TOKEN,
-      signingSecret: SECRET,
-      logger: silent,
-      clientOptions: { slackApiUrl: standin.apiUrl, retryConfig: { retries: 0 } },
-    });
-    app.action(/^finding_/, async (args) => onAction(args as ActionArgs));
-    app.command('/iam-generate', async (args) => onCommand(args));
-    const port = await freePort();
-    await app.start(port);
-    standin.setBotUrl(`http://127.0.0.1:${port}/slack/events`);
+    pair = await startFindingBoltPair(
+      { onAction: (args) => onAction(args), onCommand: (args) => onCommand(args) },
+      { signingSecret: SECRET, now: () => clock },
+    );
+    standin = pair.standin;
   });
 
-  afterAll(async () => {
-    await app.stop();
-    await standin.close();
-  });
+  afterAll(() => pair.stop());
 
   beforeEach(async () => {
     clock = Date.now();
     onAction = async ({ ack }) => ack();
     onCommand = async ({ ack }) => ack();
-    const posted = await app.client.chat.postMessage({
-      channel: CHANNEL,
-      text: 'New finding',
-      blocks: findingBlocks,
-    });
-    findingTs = posted.ts as string;
+    findingTs = await postFinding(pair.app, CHANNEL);
   });
 
   it('delivers a slash command with Slack form fields and shows the ack text to the caller', async () => {

@@ -1,22 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ModalView } from '@slack/types';
-import { WebClient, type Logger } from '@slack/web-api';
-import {
-  createSlackStandin,
-  DEFAULT_BOT_TOKEN,
-  type SlackStandin,
-} from '../../../../src/sandbox/slack-standin';
-
-const silent: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => 'error' as ReturnType<Logger['getLevel']>,
-  setName: () => undefined,
-};
+import type { WebClient } from '@slack/web-api';
+import { createSlackStandin, type SlackStandin } from '../../../../src/sandbox/slack-standin';
+import { clientFor } from './web-client-helpers';
 
 const CHANNEL = 'C0SECURITY';
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
@@ -80,11 +67,7 @@ describe('Slack stand-in views and trigger_ids', () => {
       now: () => clock,
       botUrl: `http://127.0.0.1:${(bot.address() as AddressInfo).port}/slack/events`,
     });
-    client = new WebClient(DEFAULT_BOT_TOKEN, {
-      slackApiUrl: standin.apiUrl,
-      retryConfig: { retries: 0 },
-      logger: silent,
-    });
+    client = clientFor(standin);
     const posted = await client.chat.postMessage({
       channel: CHANNEL,
       text: 'finding',

@@ -1,39 +1,6 @@
-import { WebClient, type Logger } from '@slack/web-api';
-import {
-  createSlackStandin,
-  DEFAULT_BOT_TOKEN,
-  type SlackStandin,
-} from '../../../../src/sandbox/slack-standin';
-
-const silent: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => 'error' as ReturnType<Logger['getLevel']>,
-  setName: () => undefined,
-};
-
-function clientFor(standin: SlackStandin, token = DEFAULT_BOT_TOKEN, extra = {}): WebClient {
-  return new WebClient(token, {
-    slackApiUrl: standin.apiUrl,
-    retryConfig: { retries: 0 },
-    logger: silent,
-    ...extra,
-  });
-}
-
-/** The Slack error name a rejected call carried (via WebClient's platform error). */
-async function slackError(call: Promise<unknown>): Promise<{ code: string; error?: string; data?: unknown }> {
-  try {
-    await call;
-  } catch (err) {
-    const e = err as { code: string; data?: { error?: string } };
-    return { code: e.code, error: e.data?.error, data: e.data };
-  }
-  throw new Error('expected the call to fail');
-}
+import type { WebClient } from '@slack/web-api';
+import { createSlackStandin, type SlackStandin } from '../../../../src/sandbox/slack-standin';
+import { clientFor, slackError } from './web-client-helpers';
 
 const CHANNEL = 'C0SECURITY';
 
