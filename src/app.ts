@@ -4,7 +4,7 @@
  * Findings: POST /events/findings and/or the SQS queue, plus periodic reconciliation, all through one handler.
  */
 import type { Server } from 'node:http';
-import { App, HTTPReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
@@ -119,7 +119,13 @@ export function createBot(deps: BotDeps): Bot {
     log,
   };
   // Work that follows an ack (AWS, DynamoDB, Slack updates) runs a few at a time, so acks stay fast in a burst.
-  registerFindingActions(app, actionDeps, pLimit(AFTER_ACK_CONCURRENCY));
+  const limit = pLimit(AFTER_ACK_CONCURRENCY);
+  // Tracked, so a graceful stop lets work already acked finish (AWS call, store, message update).
+  registerFindingActions(app, actionDeps, (work) => {
+    const done = limit(work);
+    track(done);
+    return done;
+  });
   app.error(createErrorHandler(messenger, log));
 
   const server: Server = createHttpServer(

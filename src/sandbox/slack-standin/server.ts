@@ -61,6 +61,11 @@ export class StandinServer {
     this.routes.push(route);
   }
 
+  /** The underlying Node server (Socket Mode attaches its WebSocket endpoint to it). */
+  get httpServer(): Server {
+    return this.server;
+  }
+
   async listen(port: number, host: string): Promise<string> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);

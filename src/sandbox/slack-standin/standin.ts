@@ -39,6 +39,7 @@ import type {
 } from './types';
 import { ViewsStore } from './views-store';
 import { WebApi } from './web-api';
+import { SocketModeHub } from './socket-mode';
 import { Workspace } from './workspace';
 
 export { DEFAULT_BOT_TOKEN, DEFAULT_CHANNELS, DEFAULT_USERS };
@@ -62,6 +63,7 @@ export class SlackStandin {
   private readonly server = new StandinServer();
   private readonly now: () => number;
   private readonly verificationToken = 'sandboxVerificationToken0';
+  private readonly socketMode: SocketModeHub;
 
   constructor(private readonly opts: SlackStandinOptions) {
     this.now = opts.now ?? Date.now;
@@ -92,6 +94,17 @@ export class SlackStandin {
       { ws: this.ws, views: this.viewsStore, triggers: this.triggers },
       { botToken: opts.botToken ?? DEFAULT_BOT_TOKEN, failures: this.failures, record },
     );
+    this.socketMode = new SocketModeHub(this.server.httpServer, this.identity.appId);
+    this.server.addRoute((req) => {
+      if (req.path !== '/api/apps.connections.open') return undefined;
+      // Socket Mode: only an app-level token (xapp-…) may open a connection.
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      const ok = this.opts.appToken ? token === this.opts.appToken : token.startsWith('xapp-');
+      const body = ok
+        ? { ok: true, url: this.socketMode.openUrl(this.url) }
+        : { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+    });
     this.server.addRoute((req) => {
       const api = /^\/api\/([A-Za-z0-9._]+)$/.exec(req.path);
       if (api?.[1] && (req.method === 'POST' || req.method === 'GET')) {
@@ -121,6 +134,7 @@ export class SlackStandin {
   }
 
   close(): Promise<void> {
+    this.socketMode.close();
     return this.server.close();
   }
 
@@ -278,8 +292,17 @@ export class SlackStandin {
     contentType: string,
     override: { timestamp?: number; signature?: string } = {},
   ): Promise<DeliveryResult> {
-    if (!this.botUrl) throw new Error('Slack stand-in: no bot URL — pass botUrl or call setBotUrl() first');
     const at = this.now();
+    if (this.socketMode.connected && kind !== 'raw') {
+      // Socket Mode: the payload goes over the app's WebSocket; its ack (with any response) is the answer.
+      const type = kind === 'slash_command' ? 'slash_commands' : 'interactive';
+      const acked = await this.socketMode.deliver(type, payload, this.opts.ackTimeoutMs ?? ACK_TIMEOUT_MS);
+      const result: DeliveryResult = { ...acked, payload };
+      this.deliveries.push({ kind, payload, result, at });
+      this.ws.emit({ kind: 'interaction_delivered' });
+      return result;
+    }
+    if (!this.botUrl) throw new Error('Slack stand-in: no bot URL — pass botUrl or call setBotUrl() first');
     const outcome = await deliver({
       url: this.botUrl,
       body,

@@ -156,6 +156,8 @@ export interface SlackStandinOptions {
   signingSecret: string;
   /** The bearer token the Web API accepts; default `xoxb-sandbox-token`. */
   botToken?: string;
+  /** Accepted app-level token for Socket Mode (`apps.connections.open`); default: any `xapp-…` token. */
+  appToken?: string;
   /** The bot's `/slack/events` URL (can be set later with `setBotUrl`). */
   botUrl?: string;
   /** Default `T0SANDBOX`. */
