@@ -4,7 +4,7 @@
  * Findings: POST /events/findings and/or the SQS queue, plus periodic reconciliation, all through one handler.
  */
 import type { Server } from 'node:http';
-import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
