@@ -1,8 +1,10 @@
 /** The DynamoDB-backed stores, built together from one set of models. */
 import { DescribeTableCommand, type DynamoDB } from '@aws-sdk/client-dynamodb';
+import type { ApprovalStore } from '../approvals/store-port';
 import { errorMessage } from '../errors';
 import type { AnalyzerRegistry, DecisionLog, FindingStore, UnhandledEventStore } from '../findings/ports';
 import { createAnalyzerRegistry } from './analyzer-registry';
+import { createApprovalStore } from './approval-store';
 import { createDecisionLog } from './decision-log';
 import { createFindingStore } from './finding-store';
 import { defineModels, useDynamoDb } from './models';
@@ -13,6 +15,7 @@ export interface Stores {
   decisions: DecisionLog;
   analyzers: AnalyzerRegistry;
   unhandled: UnhandledEventStore;
+  approvals: ApprovalStore;
   /** Creates absent tables when allowed; fails with the table names when they are missing and may not be created. */
   initialize(): Promise<void>;
   /** DynamoDB reachable and the findings table there. */
@@ -31,6 +34,7 @@ export function createStores(
     decisions: createDecisionLog(models),
     analyzers: createAnalyzerRegistry(models),
     unhandled: createUnhandledEventStore(models),
+    approvals: createApprovalStore(models),
     tableNames: models.tableNames,
     async initialize() {
       try {

@@ -57,11 +57,33 @@ export interface UnhandledEventItem extends Item {
   expiresAt: number;
 }
 
+/**
+ * One approval request (`pk` = `request#<id>`) or one idempotency marker (`pk` = `key#<key>`, only `requestId`).
+ * Markers have no `status`, so they stay out of the due index.
+ */
+export interface ApprovalItem extends Item {
+  pk: string;
+  requestId: string;
+  request?: string;
+  status?: string;
+  version?: number;
+  nextDueAt?: number;
+  idempotencyKey?: string;
+  executionToken?: string;
+  executionLeaseUntil?: number;
+  executedAt?: number;
+  executionError?: string;
+}
+
+/** The GSI of approvals by (status, nextDueAt): due reminders/expiries and approved actions to execute. */
+export const APPROVALS_DUE_INDEX = 'statusDueIndex';
+
 export interface Models {
   findings: ReturnType<typeof dynamoose.model<FindingItem>>;
   decisions: ReturnType<typeof dynamoose.model<DecisionItem>>;
   analyzers: ReturnType<typeof dynamoose.model<AnalyzerItem>>;
   unhandledEvents: ReturnType<typeof dynamoose.model<UnhandledEventItem>>;
+  approvals: ReturnType<typeof dynamoose.model<ApprovalItem>>;
   /** Creates absent tables (when allowed) and waits for them; call once at start-up. */
   initialize(): Promise<void>;
   tableNames: string[];
@@ -143,12 +165,36 @@ export function defineModels(prefix: string, createTables: boolean): Models {
     }),
     opts,
   );
-  const all = [findings, decisions, analyzers, unhandledEvents];
+  const approvals = dynamoose.model<ApprovalItem>(
+    `${prefix}approvals`,
+    new dynamoose.Schema(
+      {
+        pk: { type: String, hashKey: true },
+        requestId: String,
+        request: String,
+        status: {
+          type: String,
+          index: { name: APPROVALS_DUE_INDEX, type: 'global', rangeKey: 'nextDueAt', project: true },
+        },
+        version: Number,
+        nextDueAt: Number,
+        idempotencyKey: String,
+        executionToken: String,
+        executionLeaseUntil: Number,
+        executedAt: Number,
+        executionError: String,
+      },
+      { saveUnknown: false },
+    ),
+    opts,
+  );
+  const all = [findings, decisions, analyzers, unhandledEvents, approvals];
   return {
     findings,
     decisions,
     analyzers,
     unhandledEvents,
+    approvals,
     tableNames: all.map((m) => m.table().name),
     async initialize() {
       await Promise.all(all.map((m) => m.table().initialize()));
