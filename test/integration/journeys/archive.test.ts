@@ -35,8 +35,8 @@ describe('Archive', () => {
     // Act
     const res = await click();
     // Assess
+    // 200 means acked inside Slack's 3 s window: the stand-in reports a late ack as a timeout (status 0).
     expect(res.status).toBe(200);
-    expect(res.ms).toBeLessThan(3000);
     await eventually(() => h.aws.accessAnalyzer.getFinding(FINDING_ID)?.status === 'ARCHIVED');
     const calls = h.aws.callsTo('UpdateFindings');
     expect(calls).toHaveLength(1);

@@ -39,8 +39,8 @@ describe('Socket Mode', () => {
     });
 
     // Assess
+    // 200 means acked inside Slack's 3 s window: the stand-in reports a late ack as a timeout (status 0).
     expect(click.status).toBe(200);
-    expect(click.ms).toBeLessThan(3000);
     await eventually(() => h.aws.accessAnalyzer.getFinding(FINDING_ID)?.status === 'ARCHIVED');
     await eventually(() =>
       JSON.stringify(h.slack.message(CHANNEL, ts)?.blocks).includes('Archived by <@U0ONCALL>'),
