@@ -3,7 +3,7 @@
  * Each kind changes the AWS stand-in's account the way a person would in AWS (a new role, bucket or key with an
  * external grant); Access Analyzer's analysis then reports it and the event reaches the bot like a real one.
  */
-import type { AwsStandin } from './aws-standin';
+import { type AwsStandin, keyPolicySharedWith, publicReadBucketPolicy } from './aws-standin';
 
 export const INJECT_KINDS = [
   { kind: 'role', label: 'IAM role trusted by another account' },
@@ -62,46 +62,14 @@ export async function injectSample(aws: AwsStandin, kind: string): Promise<strin
     case 'key': {
       const key = aws.kms.createKey({
         description: 'Sample key shared with the partner account',
-        policy: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'Enable IAM User Permissions',
-              Effect: 'Allow',
-              Principal: { AWS: `arn:aws:iam::${aws.account}:root` },
-              Action: 'kms:*',
-              Resource: '*',
-            },
-            {
-              Sid: 'PartnerDecrypt',
-              Effect: 'Allow',
-              Principal: { AWS: `arn:aws:iam::${PARTNER}:root` },
-              Action: ['kms:Decrypt'],
-              Resource: '*',
-            },
-          ],
-        },
+        policy: keyPolicySharedWith(aws.account, PARTNER, ['kms:Decrypt'], 'PartnerDecrypt'),
       });
       what = `created KMS key ${key.keyId}, usable by account ${PARTNER}`;
       break;
     }
     case 'public': {
       const name = `sample-public-bucket-${n}`;
-      aws.s3.createBucket({
-        name,
-        policy: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'PublicRead',
-              Effect: 'Allow',
-              Principal: '*',
-              Action: 's3:GetObject',
-              Resource: `arn:aws:s3:::${name}/*`,
-            },
-          ],
-        },
-      });
+      aws.s3.createBucket({ name, policy: publicReadBucketPolicy(name) });
       what = `created public bucket ${name}`;
       break;
     }

@@ -1,3 +1,4 @@
+import { keyPolicySharedWith, publicReadBucketPolicy } from './example-policies';
 import type { AwsStandin } from './index';
 import type { IamRole } from './iam-state';
 import type { KmsKey } from './kms-state';
@@ -88,21 +89,7 @@ export function seedExampleAccount(aws: AwsStandin): ExampleAccount {
   });
 
   const publicBucket = 'amzn-s3-demo-public-bucket';
-  aws.s3.createBucket({
-    name: publicBucket,
-    policy: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Sid: 'PublicRead',
-          Effect: 'Allow',
-          Principal: '*',
-          Action: 's3:GetObject',
-          Resource: `arn:aws:s3:::${publicBucket}/*`,
-        },
-      ],
-    },
-  });
+  aws.s3.createBucket({ name: publicBucket, policy: publicReadBucketPolicy(publicBucket) });
   const privateBucket = 'amzn-s3-demo-private-bucket';
   aws.s3.createBucket({ name: privateBucket });
 
@@ -111,26 +98,7 @@ export function seedExampleAccount(aws: AwsStandin): ExampleAccount {
     keyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
     alias: 'alias/example-shared-key',
     description: 'Encrypts exports shared with the partner account',
-    policy: {
-      Version: '2012-10-17',
-      Id: 'key-consolepolicy-3',
-      Statement: [
-        {
-          Sid: 'Enable IAM User Permissions',
-          Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${account}:root` },
-          Action: 'kms:*',
-          Resource: '*',
-        },
-        {
-          Sid: 'Allow use of the key by the partner account',
-          Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${PARTNER_ACCOUNT}:root` },
-          Action: ['kms:Decrypt', 'kms:DescribeKey'],
-          Resource: '*',
-        },
-      ],
-    },
+    policy: keyPolicySharedWith(account, PARTNER_ACCOUNT, ['kms:Decrypt', 'kms:DescribeKey']),
   });
 
   const queue = aws.sqs.createQueue('example-orders', {

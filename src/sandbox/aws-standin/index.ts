@@ -54,6 +54,7 @@ export type { ExternalAccess } from './policy-evaluator';
 export { findExternalAccess, TRUST_ACTIONS } from './policy-evaluator';
 export { parsePolicy } from './policy-document';
 export { seedExampleAccount, type ExampleAccount } from './example-account';
+export { keyPolicySharedWith, publicReadBucketPolicy } from './example-policies';
 export {
   AccessAnalyzerState,
   ArchiveRuleStore,

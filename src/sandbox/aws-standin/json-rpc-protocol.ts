@@ -18,6 +18,22 @@ export interface JsonRpcOptions {
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
+/** The body of an AWS JSON (1.0 or 1.1) request: a JSON object, empty meaning `{}`; else SerializationException. */
+export function parseJsonObjectBody(body: string): Record<string, unknown> {
+  let input: unknown = {};
+  if (body.trim() !== '') {
+    try {
+      input = JSON.parse(body);
+    } catch {
+      throw new AwsError('SerializationException', 400, 'Request body is not valid JSON');
+    }
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new AwsError('SerializationException', 400, 'Request body must be a JSON object');
+  }
+  return input as Record<string, unknown>;
+}
+
 export function jsonRpcProtocol(options: JsonRpcOptions): ServiceProtocol {
   const prefix = `${options.targetPrefix}.`;
   return {
@@ -29,18 +45,7 @@ export function jsonRpcProtocol(options: JsonRpcOptions): ServiceProtocol {
       if (!target.startsWith(prefix)) {
         throw new AwsError('UnknownOperationException', 400, `Unknown target ${target || '(none)'}`);
       }
-      let input: unknown = {};
-      if (request.body.trim() !== '') {
-        try {
-          input = JSON.parse(request.body);
-        } catch {
-          throw new AwsError('SerializationException', 400, 'Request body is not valid JSON');
-        }
-      }
-      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-        throw new AwsError('SerializationException', 400, 'Request body must be a JSON object');
-      }
-      return { operation: target.slice(prefix.length), input: input as Record<string, unknown> };
+      return { operation: target.slice(prefix.length), input: parseJsonObjectBody(request.body) };
     },
     execute: (operation, input) => options.execute(operation, input),
     encode: (result) => reply(200, {}, JSON.stringify(result ?? {})),

@@ -1,4 +1,5 @@
 import { AwsError } from './errors';
+import { parseJsonObjectBody } from './json-rpc-protocol';
 import { executeSqs } from './sqs-operations';
 import type { SqsContext, SqsState } from './sqs-state';
 import type { ServiceProtocol, WireReply, WireRequest } from './service';
@@ -47,18 +48,7 @@ function decode(request: WireRequest): { operation: string; input: Record<string
   if (request.method !== 'POST') {
     throw new AwsError('UnsupportedOperation', 400, `SQS JSON requests must use POST, not ${request.method}`);
   }
-  let input: unknown = {};
-  if (request.body.trim() !== '') {
-    try {
-      input = JSON.parse(request.body);
-    } catch {
-      throw new AwsError('SerializationException', 400, 'Request body is not valid JSON');
-    }
-  }
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new AwsError('SerializationException', 400, 'Request body must be a JSON object');
-  }
-  return { operation, input: input as Record<string, unknown> };
+  return { operation, input: parseJsonObjectBody(request.body) };
 }
 
 function reply(status: number, headers: Record<string, string>, body: string): WireReply {
