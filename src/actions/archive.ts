@@ -45,7 +45,7 @@ export const archive: FindingAction = {
     await store.completeAction(finding.id, requestId, { status: 'ARCHIVED', archived: { by: actor, at } });
     await decisions.append({ ...base, phase: 'succeeded', at, input, result: { status: 'ARCHIVED' } });
     log.info({ findingId: finding.id, requestId }, 'finding archived');
-    await sync(finding.id);
+    await sync(finding.id, { justChanged: true });
     return {};
   },
 };

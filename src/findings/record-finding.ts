@@ -56,7 +56,7 @@ export function createRecordFinding({ store, source, sync, log }: RecordDeps): R
     const full = options.complete ? finding : await enrich(finding);
     const outcome = await store.apply(full, { suppressed: options.suppressed ?? false });
     log.info({ findingId: finding.id, status: finding.status, outcome }, 'finding recorded');
-    await sync(finding.id);
+    await sync(finding.id, { justChanged: outcome !== 'stale' && !options.suppressed });
     return outcome;
   };
 }

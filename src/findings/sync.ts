@@ -56,13 +56,19 @@ export interface SyncDeps {
   log: Logger;
 }
 
-export type FindingSync = (findingId: string) => Promise<void>;
+/**
+ * `justChanged`: the caller has just stored a change, so the message almost surely needs work; the first
+ * round goes straight to the lease (which returns the record) instead of reading the record first.
+ */
+export type FindingSync = (findingId: string, options?: { justChanged?: boolean }) => Promise<void>;
 
 export function createFindingSync({ store, messenger, clock, log }: SyncDeps): FindingSync {
-  return async function syncMessage(findingId) {
+  return async function syncMessage(findingId, options = {}) {
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const current = await store.get(findingId);
-      if (!current || !needsSync(current)) return;
+      if (round > 0 || !options.justChanged) {
+        const current = await store.get(findingId);
+        if (!current || !needsSync(current)) return;
+      }
       const token = randomUUID();
       const now = clock.now();
       const rec = await store.acquireLease(findingId, token, now, now + LEASE_MS);
