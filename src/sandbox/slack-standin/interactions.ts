@@ -24,6 +24,11 @@ export interface MessageButtonClick {
   userId: string;
   /** Picks the button by value too, when several share an action_id. */
   value?: string;
+  /**
+   * The blocks this person's client still shows, when it has not caught up with an edit yet (a stale view: the
+   * button is clicked although the message has since changed). The payload still carries the current message.
+   */
+  seenBlocks?: AnyBlock[];
 }
 
 /** A click on a button inside a modal the user has open (see `view-interactions`). */
@@ -144,7 +149,7 @@ export function buildBlockActions(deps: InteractionDeps, click: MessageButtonCli
   if (eph && eph.user !== user.id) {
     throw new Error(`Slack stand-in: ephemeral ${click.ts} is only visible to ${eph.user}, not ${user.id}`);
   }
-  const blocks = msg?.blocks ?? eph?.blocks;
+  const blocks = click.seenBlocks ?? msg?.blocks ?? eph?.blocks;
   if (!blocks) throw new Error(`Slack stand-in: no message ${click.ts} in ${channel.id}`);
   const found = findButton(blocks, click.actionId, click.value);
   if (!found) {

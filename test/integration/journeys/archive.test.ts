@@ -81,11 +81,19 @@ describe('Archive', () => {
   });
 
   it('treats Archive on an archived finding as a no-op with a note', async () => {
+    const asFirstPosted = h.slack.message(CHANNEL, ts)!.blocks;
     await click();
     await eventually(
       async () => (await h.bot.stores.findings.get(FINDING_ID))?.finding.status === 'ARCHIVED',
     );
-    await click('finding.archive', 'U0APPROVER2');
+    // A second person whose client still shows the Archive button clicks it.
+    await h.slack.clickButton({
+      channel: CHANNEL,
+      ts,
+      actionId: 'finding.archive',
+      userId: 'U0APPROVER2',
+      seenBlocks: asFirstPosted,
+    });
     const note = await eventually(() => h.slack.ephemerals({ user: 'U0APPROVER2' })[0]);
     expect(note.text).toContain('already archived by <@U0ONCALL>');
     expect(h.aws.callsTo('UpdateFindings')).toHaveLength(1);
