@@ -10,7 +10,11 @@ import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { actions } from './actions';
 import type { ActionDeps } from './actions/types';
+import { createWorkflow, type Workflow } from './approvals/workflow';
 import { createFindingsSource } from './aws/access-analyzer';
+import { createAccessPreviewer } from './aws/access-preview';
+import { createDecisionPublisher } from './aws/decision-events';
+import { createTrustPolicyGateway } from './aws/iam-roles';
 import type { AwsClients } from './aws/clients';
 import type { Config } from './config';
 import { errorMessage } from './errors';
@@ -23,13 +27,19 @@ import { createEventHandler, type HandleEvent } from './ingest/handle-event';
 import { createFindingsEndpoint } from './ingest/http';
 import { createQueuePoller, type QueuePoller } from './ingest/sqs';
 import { boltLogger } from './log';
-import { createErrorHandler } from './slack/error-handler';
+import { createRemedies } from './remediation/remedies';
+import { createApprovalNotifier } from './slack/approval-notifier';
+import { createErrorHandler, createErrorReporter } from './slack/error-handler';
+import { registerApprovalActions } from './slack/listeners/approval-actions';
 import { registerFindingActions } from './slack/listeners/finding-actions';
 import { createMessenger } from './slack/messenger';
+import { createGroupResolver } from './slack/user-groups';
 import { createStores, type Stores } from './store';
 
 /** How many clicks' follow-up work runs at once; the rest wait their turn (acks never wait). */
 const AFTER_ACK_CONCURRENCY = 4;
+/** How often stored due work (reminders, expiries, executions to resume, verifications) is looked for. */
+const DUE_WORK_INTERVAL_MS = 15_000;
 
 export interface BotDeps {
   config: Readonly<Config>;
@@ -48,6 +58,8 @@ export interface Bot {
   stores: Stores;
   handleEvent: HandleEvent;
   reconciler: Reconciler;
+  /** Approval requests, votes, executions and the due work (tests drive `runDue` with their own clock). */
+  workflow: Workflow;
 }
 
 export function createBot(deps: BotDeps): Bot {
@@ -110,6 +122,31 @@ export function createBot(deps: BotDeps): Bot {
     onNewAnalyzer: (arn) => reconcileInBackground(() => reconciler.reconcileAnalyzer(arn)),
   });
 
+  const groups = createGroupResolver(app.client, { log, now: () => clock.now() });
+  const workflow = createWorkflow({
+    policy: config.approvals,
+    approvals: stores.approvals,
+    findings: stores.findings,
+    decisions: stores.decisions,
+    publisher: createDecisionPublisher(deps.aws.eventbridge, config.eventBusName, log),
+    notifier: createApprovalNotifier(app.client, config.slack.findingsChannelId),
+    messenger,
+    groups,
+    remedies: createRemedies(
+      {
+        roles: createTrustPolicyGateway(deps.aws.iam),
+        previewer: createAccessPreviewer(deps.aws.accessAnalyzer),
+        maxChars: config.trustPolicyMaxChars,
+        ...(config.organizationId ? { organizationId: config.organizationId } : {}),
+      },
+      clock,
+    ),
+    sync,
+    clock,
+    log,
+    verifyAfterMs: config.verifyAfterMs,
+  });
+  const reportError = createErrorReporter(messenger, log);
   const actionDeps: ActionDeps = {
     store: stores.findings,
     source,
@@ -117,15 +154,19 @@ export function createBot(deps: BotDeps): Bot {
     sync,
     clock,
     log,
+    workflow,
+    policy: config.approvals,
   };
   // Work that follows an ack (AWS, DynamoDB, Slack updates) runs a few at a time, so acks stay fast in a burst.
   const limit = pLimit(AFTER_ACK_CONCURRENCY);
   // Tracked, so a graceful stop lets work already acked finish (AWS call, store, message update).
-  registerFindingActions(app, actionDeps, (work) => {
+  const afterAck = <T>(work: () => Promise<T>): Promise<T> => {
     const done = limit(work);
     track(done);
     return done;
-  });
+  };
+  registerFindingActions(app, { ...actionDeps, groups, reportError }, afterAck);
+  registerApprovalActions(app, { workflow, approvals: stores.approvals, reportError }, afterAck);
   app.error(createErrorHandler(messenger, log));
 
   const server: Server = createHttpServer(
@@ -139,11 +180,25 @@ export function createBot(deps: BotDeps): Bot {
 
   let poller: QueuePoller | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let dueTimer: NodeJS.Timeout | undefined;
+  let dueRun: Promise<void> | undefined;
+  /** One due-work pass at a time; errors are logged, the next tick tries again. */
+  const runDueInBackground = () => {
+    if (dueRun) return;
+    dueRun = workflow
+      .runDue()
+      .catch((err: unknown) => log.error({ err: errorMessage(err) }, 'due approval work failed'))
+      .finally(() => {
+        dueRun = undefined;
+      });
+    track(dueRun);
+  };
 
   return {
     stores,
     handleEvent,
     reconciler,
+    workflow,
     async start() {
       await stores.initialize();
       await app.init();
@@ -158,6 +213,15 @@ export function createBot(deps: BotDeps): Bot {
         config.reconcileIntervalMs,
       );
       timer.unref();
+      for (const warning of config.approvals.warnings) log.warn(warning);
+      log.info(
+        { approvals: config.approvals.source, sensitiveAccounts: config.approvals.sensitiveAccounts.length },
+        'approval policy loaded',
+      );
+      // Resumes what a previous run left: approved requests to execute, reminders and expiries that came due.
+      runDueInBackground();
+      dueTimer = setInterval(runDueInBackground, DUE_WORK_INTERVAL_MS);
+      dueTimer.unref();
 
       if (config.findingsQueueUrl) {
         poller = createQueuePoller({
@@ -177,6 +241,7 @@ export function createBot(deps: BotDeps): Bot {
     },
     async stop() {
       if (timer) clearInterval(timer);
+      if (dueTimer) clearInterval(dueTimer);
       await poller?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

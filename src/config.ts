@@ -5,6 +5,10 @@
  */
 import ms from 'ms';
 import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
+import { loadApprovalPolicy } from './approvals/policy-config';
+import type { ApprovalPolicy } from './approvals/types';
+import { ConfigError } from './errors';
 
 export type SlackMode = 'http' | 'socket';
 
@@ -27,15 +31,19 @@ export interface Config {
   logLevel: string;
   reconcileIntervalMs: number;
   backfill: boolean;
+  /** Who may request and who must approve each action (APPROVERS… or APPROVAL_POLICY_FILE). */
+  approvals: Readonly<ApprovalPolicy>;
+  /** After a Deny or Undo, how long to wait for Access Analyzer to confirm it before alerting. */
+  verifyAfterMs: number;
+  /** EventBridge bus every decision is published to; undefined: not published. */
+  eventBusName?: string;
+  /** Public findings are denied outside this AWS Organization (o-…) instead of outside the account. */
+  organizationId?: string;
+  /** The accounts' role trust policy length quota (IAM default 2,048 characters). */
+  trustPolicyMaxChars: number;
 }
 
-/** Thrown with every problem found, so the operator fixes them all in one go. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from './errors';
 
 const ANALYZER_ARN =
   /^arn:aws[a-z-]*:access-analyzer:[a-z0-9-]+:\d{12}:analyzer\/[A-Za-z][A-Za-z0-9_.-]{0,254}$/;
@@ -113,6 +121,26 @@ const schema = z.object({
     }),
   RECONCILE_INTERVAL: duration('15m', 10_000),
   BACKFILL: bool(false),
+  VERIFY_AFTER: duration('45m', 1_000),
+  EVENT_BUS_NAME: trimmed
+    .optional()
+    .refine(
+      (v) =>
+        v === undefined ||
+        /^(arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/)?[A-Za-z0-9._/-]{1,256}$/.test(v),
+      { message: 'must be an EventBridge bus name or ARN' },
+    ),
+  ORGANIZATION_ID: trimmed.optional().refine((v) => v === undefined || /^o-[a-z0-9]{10,32}$/.test(v), {
+    message: 'must be an AWS Organizations id such as o-a1b2c3d4e5',
+  }),
+  TRUST_POLICY_MAX_CHARS: trimmed.optional().transform((v, ctx) => {
+    const n = Number(v ?? '2048');
+    if (!Number.isInteger(n) || n < 2048 || n > 10240) {
+      ctx.addIssue({ code: 'custom', message: `must be a whole number from 2048 to 10240, got "${v}"` });
+      return z.NEVER;
+    }
+    return n;
+  }),
 });
 
 /** Cross-field rules, checked on the raw values so they are reported together with every field error. */
@@ -142,15 +170,24 @@ export function hasSlackCredentials(env: NodeJS.ProcessEnv): boolean {
  * @throws ConfigError naming every missing or invalid variable.
  * @example loadConfig({ SLACK_BOT_TOKEN: 'xoxb-…', SLACK_SIGNING_SECRET: '…', FINDINGS_CHANNEL_ID: 'C0123' })
  */
-export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
+export function loadConfig(env: NodeJS.ProcessEnv, readFile?: (path: string) => string): Readonly<Config> {
   const result = schema.safeParse(env);
+  let approvals: Readonly<ApprovalPolicy> | undefined;
+  const approvalProblems: string[] = [];
+  try {
+    approvals = loadApprovalPolicy(env, readFile, parseYaml);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    approvalProblems.push(...err.problems);
+  }
   const problems = [
     ...crossFieldProblems(env),
     ...(result.success
       ? []
       : result.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`)),
+    ...approvalProblems,
   ];
-  if (problems.length > 0 || !result.success) throw new ConfigError([...new Set(problems)]);
+  if (problems.length > 0 || !result.success || !approvals) throw new ConfigError([...new Set(problems)]);
   const e = result.data;
   const config: Config = {
     slack: {
@@ -170,6 +207,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     logLevel: e.LOG_LEVEL,
     reconcileIntervalMs: e.RECONCILE_INTERVAL,
     backfill: e.BACKFILL,
+    approvals,
+    verifyAfterMs: e.VERIFY_AFTER,
+    eventBusName: e.EVENT_BUS_NAME,
+    organizationId: e.ORGANIZATION_ID,
+    trustPolicyMaxChars: e.TRUST_POLICY_MAX_CHARS,
   };
   return Object.freeze({ ...config, slack: Object.freeze(config.slack) });
 }

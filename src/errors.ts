@@ -61,6 +61,42 @@ export class InvalidInputError extends AppError {
   }
 }
 
+/** Thrown with every configuration problem found, so the operator fixes them all in one go. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * A conditional write on an approval request lost: the request changed since it was read (another vote, a
+ * reminder, an expiry). It is an AlreadyDecidedError, so when it escapes, the voter sees `userMessage`.
+ * Callers that can retry should: take `current`, decide again on it and transition from `current.version`.
+ */
+export class ConcurrentUpdateError<
+  T extends { request: { status: string } } = { request: { status: string } },
+> extends AlreadyDecidedError {
+  constructor(
+    readonly requestId: string,
+    readonly expectedVersion: number,
+    /** The request as it is now; undefined if it does not exist. */
+    readonly current: T | undefined,
+    options?: ErrorOptions,
+  ) {
+    super(concurrentMessage(current), options);
+    this.name = 'ConcurrentUpdateError';
+  }
+}
+
+function concurrentMessage(current: { request: { status: string } } | undefined): string {
+  if (!current) return 'This approval request is not known to the bot.';
+  if (current.request.status === 'PENDING') {
+    return 'Someone else acted on this request at the same moment, so your click was not applied. Please try again.';
+  }
+  return `Someone else acted on this request at the same moment: it is now ${current.request.status.toLowerCase()}.`;
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

@@ -15,7 +15,7 @@ export const archive: FindingAction = {
   label: 'Archive',
   style: 'primary',
   permissions: ['access-analyzer:UpdateFindings'],
-  appliesTo: (f) => f.status === 'ACTIVE' && !f.isDeleted,
+  appliesTo: ({ finding: f }) => f.status === 'ACTIVE' && !f.isDeleted,
 
   async execute({ actor, requestId, record }, { store, source, decisions, sync, clock, log }) {
     const { finding } = record;

@@ -3,7 +3,8 @@
  * card, the Slack routing, the IAM permissions the bot needs and the docs all derive from the registry.
  */
 import type { Logger } from 'pino';
-import type { Finding } from '../findings/finding';
+import type { Workflow } from '../approvals/workflow';
+import type { ApprovalAction, ApprovalPolicy } from '../approvals/types';
 import type { Clock, DecisionLog, FindingRecord, FindingStore, FindingsSource } from '../findings/ports';
 import type { FindingSync } from '../findings/sync';
 
@@ -14,6 +15,8 @@ export interface ActionDeps {
   sync: FindingSync;
   clock: Clock;
   log: Logger;
+  workflow: Workflow;
+  policy: ApprovalPolicy;
 }
 
 export interface ActionRequest {
@@ -22,6 +25,8 @@ export interface ActionRequest {
   /** Unique per click: idempotency key for the AWS call and key of the decision-log entries. */
   requestId: string;
   record: FindingRecord;
+  /** Stable for one Slack click (redeliveries of it share it): the approval request's idempotency key. */
+  clickKey: string;
 }
 
 export interface ActionResult {
@@ -38,6 +43,11 @@ export interface FindingAction {
   /** IAM actions the bot's role needs for this action (infra derives the task role from these). */
   permissions: string[];
   /** Whether the button is shown for this finding. */
-  appliesTo(finding: Finding): boolean;
+  appliesTo(record: FindingRecord): boolean;
+  /**
+   * The approval chain the action goes through. Its requester must be allowed by REQUESTERS, and on a
+   * SENSITIVE_ACCOUNTS account must type the account id before the action is requested.
+   */
+  approval?: ApprovalAction;
   execute(request: ActionRequest, deps: ActionDeps): Promise<ActionResult>;
 }

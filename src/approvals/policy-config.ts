@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import ms from 'ms';
 import { z } from 'zod';
-import { ConfigError } from '../config';
+import { ConfigError } from '../errors';
 import {
   fileProblems,
   parsePolicyText,

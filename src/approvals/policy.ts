@@ -135,6 +135,8 @@ export function openRequest(
     requester: string;
     chain: readonly ApprovalStage[];
     now: number;
+    findingId?: string;
+    plan?: Record<string, unknown>;
   },
 ): ApprovalRequest {
   return {
@@ -147,6 +149,8 @@ export function openRequest(
     chain: input.chain,
     stageIndex: 0,
     stages: input.chain.length === 0 ? [] : [{ openedAt: input.now, votes: [] }],
+    ...(input.findingId !== undefined ? { findingId: input.findingId } : {}),
+    ...(input.plan !== undefined ? { plan: input.plan } : {}),
   };
 }
 

@@ -8,7 +8,8 @@
  *   executor's lease expires so `pendingExecutions` hands the request to the next start-up;
  * - `due` finds PENDING requests whose reminder, escalation or expiry has come, from the table, not memory.
  */
-import { AlreadyDecidedError } from '../errors';
+import type { ConcurrentUpdateError } from '../errors';
+export { ConcurrentUpdateError } from '../errors';
 import type { ApprovalRequest, ApprovalStatus } from './types';
 
 /** A request as stored, with what the store adds around it. */
@@ -28,6 +29,10 @@ export interface StoredApproval {
   executedAt?: number;
   /** Why the action failed (FAILED only). */
   executionError?: string;
+  /** The Slack message that shows the request to its approvers, once posted. */
+  message?: { channel: string; ts: string };
+  /** EXECUTED: when the bot checks that the action had its effect; absent once checked. */
+  verifyAt?: number;
 }
 
 /** What `claimExecution` hands the one executor that won: keep `token` to complete the execution. */
@@ -43,34 +48,12 @@ export interface ExecutionOutcome {
   at: number;
   /** Required for FAILED: shown in the audit trail. */
   error?: string;
+  /** EXECUTED only: when to check that the action had its effect (see `dueVerifications`). */
+  verifyAt?: number;
 }
 
-/**
- * `transition` lost: the request changed since it was read (another vote, a reminder, an expiry). It is an
- * AlreadyDecidedError, so when it escapes, the voter sees `userMessage`. Callers that can retry should: take
- * `current`, run `decide` again on it and transition from `current.version` (a second approval in a stage
- * that needs two then counts; a vote on a request that closed meanwhile gets decide's own refusal).
- */
-export class ConcurrentUpdateError extends AlreadyDecidedError {
-  constructor(
-    readonly requestId: string,
-    readonly expectedVersion: number,
-    /** The request as it is now; undefined if it does not exist. */
-    readonly current: StoredApproval | undefined,
-    options?: ErrorOptions,
-  ) {
-    super(concurrentMessage(current), options);
-    this.name = 'ConcurrentUpdateError';
-  }
-}
-
-function concurrentMessage(current: StoredApproval | undefined): string {
-  if (!current) return 'This approval request is not known to the bot.';
-  if (current.request.status === 'PENDING') {
-    return 'Someone else acted on this request at the same moment, so your click was not applied. Please try again.';
-  }
-  return `Someone else acted on this request at the same moment: it is now ${current.request.status.toLowerCase()}.`;
-}
+/** `transition` lost: see ConcurrentUpdateError in src/errors.ts; `current` is a StoredApproval here. */
+export type ApprovalConflict = ConcurrentUpdateError<StoredApproval>;
 
 export interface ApprovalStore {
   /**
@@ -127,4 +110,13 @@ export interface ApprovalStore {
    * resume (claim each, then execute).
    */
   pendingExecutions(now: number, limit?: number): Promise<StoredApproval[]>;
+
+  /** Records where the request's Slack message is (first writer wins; a repeat changes nothing). */
+  attachMessage(id: string, message: { channel: string; ts: string }): Promise<StoredApproval | undefined>;
+
+  /** EXECUTED requests whose `verifyAt` has come, soonest first. */
+  dueVerifications(now: number, limit?: number): Promise<StoredApproval[]>;
+
+  /** Takes the verification of an EXECUTED request: true for exactly one caller, false when already taken. */
+  claimVerification(id: string): Promise<boolean>;
 }

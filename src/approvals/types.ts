@@ -105,6 +105,10 @@ export interface ApprovalRequest {
   stageIndex: number;
   /** One entry per stage opened so far (`stages[stageIndex]` is the open one). */
   stages: readonly StageState[];
+  /** The finding the request acts on. */
+  findingId?: string;
+  /** What will be done, as the approvers were shown it (action-specific JSON, see src/remediation/plan.ts). */
+  plan?: Record<string, unknown>;
 }
 
 /** A click on Approve or Reject, as the Slack edge parsed it. */

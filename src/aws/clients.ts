@@ -5,12 +5,16 @@
  */
 import { AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer';
 import { DynamoDB } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
 export interface AwsClients {
   accessAnalyzer: AccessAnalyzerClient;
   dynamodb: DynamoDB;
   sqs: SQSClient;
+  iam: IAMClient;
+  eventbridge: EventBridgeClient;
 }
 
 export interface ClientOverrides {
@@ -31,5 +35,7 @@ export function createAwsClients(overrides: ClientOverrides = {}): AwsClients {
     accessAnalyzer: new AccessAnalyzerClient({ ...common, ...at('accessAnalyzer') }),
     dynamodb: new DynamoDB({ ...common, ...at('dynamodb') }),
     sqs: new SQSClient({ ...common, ...at('sqs') }),
+    iam: new IAMClient({ ...common, ...at('iam') }),
+    eventbridge: new EventBridgeClient({ ...common, ...at('eventbridge') }),
   };
 }

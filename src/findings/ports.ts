@@ -17,6 +17,19 @@ export interface PendingAction {
   until: number;
 }
 
+/** The explicit Deny the bot added to the resource policy for a finding (kept until it is undone). */
+export interface DenyRecord {
+  /** The approval request that added it. */
+  requestId: string;
+  /** Statement id in the resource policy: Undo removes exactly this statement. */
+  sid: string;
+  /** The policy it is in (role ARN for a trust policy). */
+  resourceArn: string;
+  requestedBy: string;
+  approvedBy: string[];
+  at: string;
+}
+
 export interface FindingRecord {
   finding: Finding;
   updatedAtMs: number;
@@ -33,6 +46,7 @@ export interface FindingRecord {
   syncAttempts: number;
   archived?: { by: string; at: string };
   pending?: PendingAction;
+  denied?: DenyRecord;
 }
 
 export type ApplyOutcome = 'created' | 'updated' | 'stale';
@@ -51,8 +65,21 @@ export interface FindingStore {
     rendered: { slack: SlackRef; key: string; snapshot: FindingSnapshot },
   ): Promise<void>;
   releaseLease(id: string, token: string): Promise<void>;
-  /** Claims a one-at-a-time action on an ACTIVE finding; throws AlreadyDecidedError if busy or not ACTIVE. */
-  beginAction(id: string, pending: PendingAction, now: number): Promise<void>;
+  /**
+   * Claims a one-at-a-time action on the finding (by default only when it is ACTIVE); throws
+   * AlreadyDecidedError if another action holds a live claim or the status is not one of `statuses`.
+   */
+  beginAction(
+    id: string,
+    pending: PendingAction,
+    now: number,
+    options?: { statuses?: readonly FindingStatus[] },
+  ): Promise<void>;
+  /**
+   * A remediation ran: records the Deny the bot added (or, with null, that it was removed) and drops the
+   * claim of `requestId` if it still holds it. The finding's status is left to Access Analyzer's events.
+   */
+  finishRemediation(id: string, requestId: string, change: { denied: DenyRecord | null }): Promise<void>;
   /** The action succeeded: status set locally (AA's own event confirms later), pending cleared. */
   completeAction(
     id: string,
@@ -63,12 +90,29 @@ export interface FindingStore {
   abortAction(id: string, requestId: string): Promise<void>;
 }
 
+export type DecisionPhase =
+  | 'requested'
+  | 'vote'
+  | 'stage-approved'
+  | 'approved'
+  | 'rejected'
+  | 'expired'
+  | 'reminded'
+  | 'escalated'
+  | 'succeeded'
+  | 'failed'
+  | 'skipped'
+  | 'verified'
+  | 'not-verified';
+
 export interface Decision {
   requestId: string;
   findingId: string;
   action: string;
   actor: string;
-  phase: 'requested' | 'succeeded' | 'failed' | 'skipped';
+  phase: DecisionPhase;
+  /** Tells entries of one phase apart (the voter of a `vote`, the stage of a `reminded`). */
+  seq?: string;
   at: string;
   input?: unknown;
   result?: unknown;

@@ -6,6 +6,7 @@
 import type { DestinationStream } from 'pino';
 import { type Bot, createBot } from '../app';
 import { createAwsClients } from '../aws/clients';
+import type { Clock } from '../findings/ports';
 import { type Config, loadConfig } from '../config';
 import { createLogger } from '../log';
 import { type AwsStandin, createAwsStandin } from './aws-standin';
@@ -35,6 +36,8 @@ export interface LocalStackOptions {
   awsPort?: number;
   /** AWS SDK attempts per call (tests use 2 to keep retries short). */
   maxAttempts?: number;
+  /** The bot's clock (tests move it to reach reminders and expiries). */
+  clock?: Clock;
 }
 
 export interface LocalStack {
@@ -69,6 +72,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     EVENTS_API_KEY: LOCAL_EVENTS_API_KEY,
     ANALYZER_ARN: analyzer.arn,
     PORT: '0',
+    // The sandbox's approvers: the two stand-in approvers (the on-call engineer requests).
+    APPROVERS: 'U0APPROVER1,U0APPROVER2',
     ...seededEnv,
     ...opts.env,
   });
@@ -81,9 +86,16 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         region: LOCAL_REGION,
         credentials: LOCAL_CREDENTIALS,
         maxAttempts: opts.maxAttempts,
-        endpoints: { accessAnalyzer: aws.url, sqs: aws.url, dynamodb: opts.dynamodbEndpoint },
+        endpoints: {
+          accessAnalyzer: aws.url,
+          sqs: aws.url,
+          iam: aws.url,
+          eventbridge: aws.url,
+          dynamodb: opts.dynamodbEndpoint,
+        },
       }),
       slackClientOptions: { retryConfig: { retries: 0 } },
+      ...(opts.clock ? { clock: opts.clock } : {}),
     });
 
   let bot = build();

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { AppError, errorMessage } from '../errors';
 import type { FindingMessenger } from '../findings/ports';
 
-interface Where {
+export interface Where {
   channel?: string;
   user?: string;
   threadTs?: string;
@@ -38,10 +38,18 @@ function unwrap(err: unknown): unknown {
   return err;
 }
 
+/** Tells the user about an error where they are (ephemeral or in the thread), and logs it. */
+export type ErrorReporter = (error: unknown, where: Where) => Promise<void>;
+
 export function createErrorHandler(messenger: FindingMessenger, log: Logger) {
-  return async ({ error, body }: ExtendedErrorHandlerArgs): Promise<void> => {
+  const report = createErrorReporter(messenger, log);
+  return async ({ error, body }: ExtendedErrorHandlerArgs): Promise<void> =>
+    report(error, whereFrom(body as Record<string, unknown>));
+}
+
+export function createErrorReporter(messenger: FindingMessenger, log: Logger): ErrorReporter {
+  return async (error, where) => {
     const err = unwrap(error);
-    const where = whereFrom(body as Record<string, unknown>);
     let text: string;
     if (err instanceof AppError) {
       log.info(

@@ -38,3 +38,78 @@ export function decodeFindingValue(raw: string | undefined): FindingButtonValue 
     );
   return { findingId: r.data.f };
 }
+
+/** Approve / Reject on an approval request message; value = encoded ApprovalButtonValue. */
+export const APPROVE_ACTION = 'approval.approve';
+export const REJECT_ACTION = 'approval.reject';
+/** The modal asking a rejecting approver for a reason; private_metadata = encoded ApprovalButtonValue. */
+export const REJECT_REASON_VIEW = 'approval.reject-reason';
+export const REJECT_REASON_BLOCK = 'reason';
+export const REJECT_REASON_INPUT = 'reason';
+/** The modal asking the requester to type the account id of a sensitive account. */
+export const CONFIRM_ACCOUNT_VIEW = 'finding.confirm-account';
+export const CONFIRM_ACCOUNT_BLOCK = 'account';
+export const CONFIRM_ACCOUNT_INPUT = 'account';
+
+const approvalValue = z.object({ r: z.string().min(1).max(64), s: z.number().int().min(0).max(20) }).strict();
+export interface ApprovalButtonValue {
+  requestId: string;
+  /** The stage the button was rendered for (a click on a stale message is refused). */
+  stage: number;
+}
+
+export function encodeApprovalValue(v: ApprovalButtonValue): string {
+  return JSON.stringify({ r: v.requestId, s: v.stage });
+}
+
+/** @throws InvalidInputError if the value was not produced by encodeApprovalValue. */
+export function decodeApprovalValue(raw: string | undefined): ApprovalButtonValue {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw ?? '');
+  } catch {
+    parsed = undefined;
+  }
+  const r = approvalValue.safeParse(parsed);
+  if (!r.success) {
+    throw new InvalidInputError(
+      'This button carries no approval request reference; the message may be from an older version.',
+    );
+  }
+  return { requestId: r.data.r, stage: r.data.s };
+}
+
+const confirmMeta = z
+  .object({
+    f: z.string().min(1).max(128),
+    a: z.string().min(1).max(40),
+    n: z.string().regex(/^\d{12}$/),
+    c: z.string(),
+    t: z.string(),
+  })
+  .strict();
+/** What the confirm-account modal carries: finding, action, and where the click happened. */
+export interface ConfirmAccountMeta {
+  findingId: string;
+  action: string;
+  /** The finding's account: what the requester has to type. */
+  accountId: string;
+  channel: string;
+  ts: string;
+}
+
+export function encodeConfirmMeta(m: ConfirmAccountMeta): string {
+  return JSON.stringify({ f: m.findingId, a: m.action, n: m.accountId, c: m.channel, t: m.ts });
+}
+
+export function decodeConfirmMeta(raw: string | undefined): ConfirmAccountMeta {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw ?? '');
+  } catch {
+    parsed = undefined;
+  }
+  const r = confirmMeta.safeParse(parsed);
+  if (!r.success) throw new InvalidInputError('This dialog carries no finding reference.');
+  return { findingId: r.data.f, action: r.data.a, accountId: r.data.n, channel: r.data.c, ts: r.data.t };
+}

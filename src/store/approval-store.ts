@@ -48,6 +48,10 @@ function toStored(item: ApprovalItem): StoredApproval {
     ...(item.executionLeaseUntil !== undefined ? { executionLeaseUntil: item.executionLeaseUntil } : {}),
     ...(item.executedAt !== undefined ? { executedAt: item.executedAt } : {}),
     ...(item.executionError !== undefined ? { executionError: item.executionError } : {}),
+    ...(item.slackChannel && item.slackTs
+      ? { message: { channel: item.slackChannel, ts: item.slackTs } }
+      : {}),
+    ...(item.status === 'EXECUTED' && item.nextDueAt !== undefined ? { verifyAt: item.nextDueAt } : {}),
   };
 }
 
@@ -89,7 +93,7 @@ export function createApprovalStore(models: Models): ApprovalStore {
     return stored;
   };
 
-  const queryIndex = async (status: 'PENDING' | 'APPROVED', now: number, limit?: number) => {
+  const queryIndex = async (status: 'PENDING' | 'APPROVED' | 'EXECUTED', now: number, limit?: number) => {
     const query = approvals
       .query('status')
       .eq(status)
@@ -212,6 +216,7 @@ export function createApprovalStore(models: Models): ApprovalStore {
       const current = await readItem(requestPk(id));
       if (!current || current.executionToken !== token || current.status !== 'APPROVED') return false;
       const next: ApprovalRequest = { ...toStored(current).request, status: outcome.status };
+      const verifyAt = outcome.status === 'EXECUTED' ? outcome.verifyAt : undefined;
       try {
         await approvals.update(
           { pk: requestPk(id) },
@@ -221,9 +226,14 @@ export function createApprovalStore(models: Models): ApprovalStore {
               status: outcome.status,
               executedAt: outcome.at,
               ...(outcome.error ? { executionError: outcome.error } : {}),
+              ...(verifyAt !== undefined ? { nextDueAt: verifyAt } : {}),
             },
             $ADD: { version: 1 },
-            $REMOVE: ['executionToken', 'executionLeaseUntil', 'nextDueAt'],
+            $REMOVE: [
+              'executionToken',
+              'executionLeaseUntil',
+              ...(verifyAt === undefined ? ['nextDueAt'] : []),
+            ],
           },
           {
             // Still our claim (nobody took over after our lease ran out) and unchanged since we read it.
@@ -243,6 +253,37 @@ export function createApprovalStore(models: Models): ApprovalStore {
 
     async pendingExecutions(now, limit) {
       return queryIndex('APPROVED', now, limit);
+    },
+
+    async attachMessage(id, message) {
+      try {
+        await approvals.update(
+          { pk: requestPk(id) },
+          { $SET: { slackChannel: message.channel, slackTs: message.ts } },
+          { condition: new Condition('pk').exists().and().where('slackTs').not().exists() },
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+      return get(id);
+    },
+
+    async dueVerifications(now, limit) {
+      return queryIndex('EXECUTED', now, limit);
+    },
+
+    async claimVerification(id) {
+      try {
+        await approvals.update(
+          { pk: requestPk(id) },
+          { $REMOVE: ['nextDueAt'], $ADD: { version: 1 } },
+          { condition: new Condition('status').eq('EXECUTED').and().where('nextDueAt').exists() },
+        );
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
     },
   };
 }

@@ -8,7 +8,14 @@
 import dynamoose from 'dynamoose';
 import { AlreadyDecidedError } from '../errors';
 import { type Finding, type FindingStatus, timestampMs } from '../findings/finding';
-import type { ApplyOutcome, FindingRecord, FindingStore, PendingAction, SlackRef } from '../findings/ports';
+import type {
+  ApplyOutcome,
+  DenyRecord,
+  FindingRecord,
+  FindingStore,
+  PendingAction,
+  SlackRef,
+} from '../findings/ports';
 import { type FindingItem, type Models, isConditionFailure } from './models';
 
 const Condition = dynamoose.Condition;
@@ -34,8 +41,11 @@ function toRecord(item: FindingItem): FindingRecord {
             until: item.pendingUntil,
           }
         : undefined,
+    denied: item.denied ? (JSON.parse(item.denied) as DenyRecord) : undefined,
   };
 }
+
+const PENDING_ATTRIBUTES = ['pendingAction', 'pendingRequestId', 'pendingBy', 'pendingUntil'];
 
 export function createFindingStore(models: Models): FindingStore {
   const { findings } = models;
@@ -154,7 +164,8 @@ export function createFindingStore(models: Models): FindingStore {
       }
     },
 
-    async beginAction(id, pending: PendingAction, now) {
+    async beginAction(id, pending: PendingAction, now, options = {}) {
+      const statuses = options.statuses ?? ['ACTIVE'];
       try {
         await findings.update(
           { id },
@@ -168,7 +179,7 @@ export function createFindingStore(models: Models): FindingStore {
           },
           {
             condition: new Condition('status')
-              .eq('ACTIVE')
+              .in([...statuses])
               .and()
               .parenthesis((c: InstanceType<typeof Condition>) =>
                 c.where('pendingUntil').not().exists().or().where('pendingUntil').lt(now),
@@ -179,7 +190,7 @@ export function createFindingStore(models: Models): FindingStore {
         if (!isConditionFailure(err)) throw err;
         const current = await get(id);
         if (!current) throw new AlreadyDecidedError('This finding is not known to the bot.', { cause: err });
-        if (current.finding.status !== 'ACTIVE') {
+        if (!statuses.includes(current.finding.status)) {
           const by = current.archived ? ` by <@${current.archived.by}>` : '';
           throw new AlreadyDecidedError(
             `This finding is already ${current.finding.status.toLowerCase()}${by}; nothing to do.`,
@@ -241,6 +252,25 @@ export function createFindingStore(models: Models): FindingStore {
               if (!isConditionFailure(e)) throw e;
             });
         });
+    },
+
+    async finishRemediation(id, requestId, change) {
+      const denied = change.denied
+        ? { $SET: { denied: JSON.stringify(change.denied) } }
+        : { $REMOVE: ['denied'] };
+      try {
+        await findings.update(
+          { id },
+          change.denied
+            ? { $SET: { denied: JSON.stringify(change.denied) }, $REMOVE: PENDING_ATTRIBUTES }
+            : { $REMOVE: ['denied', ...PENDING_ATTRIBUTES] },
+          { condition: new Condition('pendingRequestId').eq(requestId) },
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        // The claim lapsed or was never ours: still record the policy change, which did happen.
+        await findings.update({ id }, denied);
+      }
     },
 
     async abortAction(id, requestId) {

@@ -27,6 +27,8 @@ export interface FindingItem extends Item {
   pendingRequestId?: string;
   pendingBy?: string;
   pendingUntil?: number;
+  /** The Deny the bot added for this finding (JSON of DenyRecord), until it is undone. */
+  denied?: string;
 }
 
 export interface DecisionItem extends Item {
@@ -73,6 +75,8 @@ export interface ApprovalItem extends Item {
   executionLeaseUntil?: number;
   executedAt?: number;
   executionError?: string;
+  slackChannel?: string;
+  slackTs?: string;
 }
 
 /** The GSI of approvals by (status, nextDueAt): due reminders/expiries and approved actions to execute. */
@@ -127,6 +131,7 @@ export function defineModels(prefix: string, createTables: boolean): Models {
         pendingRequestId: String,
         pendingBy: String,
         pendingUntil: Number,
+        denied: String,
       },
       { saveUnknown: false },
     ),
@@ -183,6 +188,8 @@ export function defineModels(prefix: string, createTables: boolean): Models {
         executionLeaseUntil: Number,
         executedAt: Number,
         executionError: String,
+        slackChannel: String,
+        slackTs: String,
       },
       { saveUnknown: false },
     ),

@@ -13,6 +13,7 @@ import {
 } from '../../src/sandbox/local-stack';
 import type { AwsStandin } from '../../src/sandbox/aws-standin';
 import { uniquePrefix } from './ddb';
+import type { Clock } from '../../src/findings/ports';
 
 export const SIGNING_SECRET = LOCAL_SIGNING_SECRET;
 export const EVENTS_API_KEY = LOCAL_EVENTS_API_KEY;
@@ -30,6 +31,7 @@ export interface Harness extends LocalStack {
 
 export interface HarnessOptions {
   env?: Record<string, string>;
+  clock?: Clock;
   seed?: (aws: AwsStandin, analyzerArn: string) => void | Record<string, string>;
 }
 
@@ -49,6 +51,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     seed: opts.seed,
     logDestination: sink,
     maxAttempts: 2,
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   return Object.assign(stack, {
     logs,

@@ -1,5 +1,5 @@
 import type { AnyBlock } from '@slack/types';
-import { DEFAULT_BOT_TOKEN, DEFAULT_CHANNELS, DEFAULT_USERS } from './defaults';
+import { DEFAULT_BOT_TOKEN, DEFAULT_CHANNELS, DEFAULT_USER_GROUPS, DEFAULT_USERS } from './defaults';
 import { ACK_TIMEOUT_MS, deliver } from './delivery';
 import { applyCommandReply, FORM, formBody, parseRawPayload } from './delivery-bodies';
 import type { Json } from './element-limits';
@@ -40,9 +40,9 @@ import type {
 import { ViewsStore } from './views-store';
 import { WebApi } from './web-api';
 import { SocketModeHub } from './socket-mode';
-import { Workspace } from './workspace';
+import { Workspace, type StandinUserGroup } from './workspace';
 
-export { DEFAULT_BOT_TOKEN, DEFAULT_CHANNELS, DEFAULT_USERS };
+export { DEFAULT_BOT_TOKEN, DEFAULT_CHANNELS, DEFAULT_USER_GROUPS, DEFAULT_USERS };
 
 /**
  * The Slack stand-in: Web API at `/api/<method>`, response_urls at `/response/<id>`, and the Slack side of
@@ -82,6 +82,7 @@ export class SlackStandin {
       opts.users ?? DEFAULT_USERS,
       opts.channels ?? DEFAULT_CHANNELS,
       this.now,
+      DEFAULT_USER_GROUPS,
     );
     this.viewsStore = new ViewsStore(this.ws);
     this.triggers = new Triggers(this.now, 4242);
@@ -159,6 +160,23 @@ export class SlackStandin {
 
   channels(): StandinChannel[] {
     return this.ws.allChannels();
+  }
+
+  /** The workspace's user groups (`S…`), disabled ones included; copies. */
+  userGroups(): StandinUserGroup[] {
+    return this.ws.allUserGroups();
+  }
+
+  /**
+   * Creates a user group or replaces one by id — its handle, name and members, as an admin editing it in Slack
+   * would (`disabled: true` hides it from the Web API unless a call passes `include_disabled`). Members must be
+   * people of the workspace, as in Slack.
+   */
+  setUserGroup(group: StandinUserGroup): void {
+    if (!/^S[A-Z0-9]+$/.test(group.id)) throw new Error(`Slack stand-in: not a user group id: ${group.id}`);
+    const unknown = group.users.filter((u) => !this.ws.user(u));
+    if (unknown.length > 0) throw new Error(`Slack stand-in: unknown user(s) ${unknown.join(', ')}`);
+    this.ws.setUserGroup(group);
   }
 
   /** The channels' messages and threads as plain data, for the sandbox to save between runs. */

@@ -5,10 +5,12 @@ import type { RecordedCall, StandinUser } from './types';
 import { chatMethods } from './web-api-chat';
 import type { ApiContext, MethodHandler } from './web-api-context';
 import { conversationMethods } from './web-api-conversations';
+import { userGroupMethods } from './web-api-usergroups';
 import { viewMethods } from './web-api-views';
 
 /** Scopes the stand-in's bot token claims (sent as `X-OAuth-Scopes`, which WebClient copies into results). */
-const SCOPES = 'chat:write,chat:write.public,commands,users:read,channels:read,channels:history,groups:read';
+const SCOPES =
+  'chat:write,chat:write.public,commands,users:read,channels:read,channels:history,groups:read,usergroups:read';
 
 const authTest: MethodHandler = (_args, { ws }) => ({
   url: `https://${ws.identity.teamDomain}.slack.com/`,
@@ -63,6 +65,7 @@ export const METHODS: Record<string, MethodHandler> = {
   ...chatMethods,
   ...conversationMethods,
   ...viewMethods,
+  ...userGroupMethods,
 };
 
 export interface ApiRequest {

@@ -27,6 +27,18 @@ interface ChannelState extends StandinChannel {
   byTs: Map<string, StoredMessage>;
 }
 
+/**
+ * A user group (`S…`, mentioned as `@handle`) and its members' user ids. A disabled group keeps its members but
+ * the Web API hides it unless a call passes `include_disabled`.
+ */
+export interface StandinUserGroup {
+  id: string;
+  handle: string;
+  name: string;
+  users: string[];
+  disabled?: boolean;
+}
+
 export interface NewMessage {
   channel: string;
   user: string;
@@ -42,6 +54,7 @@ export class Workspace {
   readonly clock: TsClock;
   private readonly users = new Map<string, StandinUser>();
   private readonly channels = new Map<string, ChannelState>();
+  private readonly groups = new Map<string, StandinUserGroup>();
   private ephemeralList: Ephemeral[] = [];
   private readonly listeners = new Set<ChangeListener>();
 
@@ -50,10 +63,12 @@ export class Workspace {
     users: StandinUser[],
     channels: StandinChannel[],
     readonly now: () => number,
+    groups: readonly StandinUserGroup[] = [],
   ) {
     this.clock = new TsClock(now);
     for (const u of users) this.users.set(u.id, { ...u });
     for (const c of channels) this.addChannel(c.id, c.name, false);
+    for (const g of groups) this.setUserGroup(g);
   }
 
   // ---- people and channels -------------------------------------------------------------------------
@@ -101,6 +116,23 @@ export class Workspace {
     const state = this.channels.get(channel);
     if (!state) throw new Error(`unknown channel ${channel}`);
     return state;
+  }
+
+  // ---- user groups ---------------------------------------------------------------------------------
+
+  /** A copy, so callers cannot change membership behind the workspace's back. */
+  userGroup(id: string): StandinUserGroup | undefined {
+    const group = this.groups.get(id);
+    return group ? { ...group, users: [...group.users] } : undefined;
+  }
+
+  allUserGroups(): StandinUserGroup[] {
+    return [...this.groups.values()].map((g) => ({ ...g, users: [...g.users] }));
+  }
+
+  /** Creates the group or replaces it (name, handle, members) by id. */
+  setUserGroup(group: StandinUserGroup): void {
+    this.groups.set(group.id, { ...group, users: [...group.users] });
   }
 
   // ---- persistence (the sandbox keeps its channel across restarts) ---------------------------------

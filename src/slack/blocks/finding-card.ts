@@ -13,6 +13,7 @@ import { CONSOLE_LINK_ACTION, encodeFindingValue, findingActionId } from '../ids
 import { clip, code, escapeMrkdwn, safeText, slackDate } from '../text';
 
 const FIELD_MAX = 2000;
+const PENDING_LABELS: Record<string, string> = { deny: 'Deny', undo: 'Undo deny', archive: 'Archive' };
 const STATUS_ICON: Record<string, string> = { ACTIVE: '🔴', ARCHIVED: '🗄️', RESOLVED: '✅' };
 
 /** Deep link to the finding in the Access Analyzer console (the console's URL shape, not an API contract). */
@@ -104,11 +105,24 @@ export function findingCard(
   if (rec.archived && f.status === 'ARCHIVED')
     decision.push(`🗄️ Archived by <@${rec.archived.by}>, ${slackDate(rec.archived.at)}`);
   if (f.status === 'RESOLVED') decision.push('✅ Resolved: Access Analyzer no longer sees this access.');
-  if (rec.pending) decision.push(`⏳ ${rec.pending.action} requested by <@${rec.pending.by}>`);
+  if (rec.denied) {
+    const d = rec.denied;
+    const approved = d.approvedBy.length
+      ? `, approved by ${d.approvedBy.map((u) => `<@${u}>`).join(', ')}`
+      : '';
+    decision.push(
+      `⛔ Denied: statement ${code(d.sid)} in the policy of ${code(d.resourceArn)}, requested by <@${d.requestedBy}>${approved}, ${slackDate(d.at)}`,
+    );
+  }
+  if (rec.pending) {
+    const label = PENDING_LABELS[rec.pending.action] ?? rec.pending.action;
+    const waiting = rec.pending.action === 'archive' ? '' : ' (waiting for approval, see the thread)';
+    decision.push(`⏳ ${label} requested by <@${rec.pending.by}>${waiting}`);
+  }
   if (decision.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: decision.join('\n') } });
 
   const buttons = actions
-    .filter((a) => a.appliesTo(f))
+    .filter((a) => a.appliesTo(rec))
     .map((a) => ({
       type: 'button' as const,
       action_id: findingActionId(a.id),

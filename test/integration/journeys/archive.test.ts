@@ -124,15 +124,13 @@ describe('Archive', () => {
     await eventually(() => h.aws.accessAnalyzer.getFinding(FINDING_ID)?.status === 'ARCHIVED');
   });
 
-  it('answers Deny and Create archive rule with an ephemeral note until they ship', async () => {
-    await click('finding.deny');
+  it('answers Create archive rule with an ephemeral note until it ships', async () => {
     await click('finding.create-archive-rule');
     const notes = await eventually(() => {
       const e = h.slack.ephemerals({ user: ONCALL });
-      return e.length === 2 ? e : undefined;
+      return e.length === 1 ? e : undefined;
     });
-    expect(notes[0]!.text).toContain('*Deny* is not available in this version');
-    expect(notes[1]!.text).toContain('*Create archive rule* is not available in this version');
+    expect(notes[0]!.text).toContain('*Create archive rule* is not available in this version');
     expect(h.aws.callsTo('UpdateFindings')).toHaveLength(0);
   });
 

@@ -1,0 +1,63 @@
+/**
+ * Deny and Undo deny: remediations that go through the approval chain (`deny`, `undo`). A click starts an
+ * approval request (src/approvals/workflow.ts); the remedy (src/remediation/remedies.ts) runs after approval.
+ * @example clicking Deny on the Audit_CrossAccountRole finding → a request in the thread with the trust-policy
+ *   diff and evidence; once approved, UpdateAssumeRolePolicy adds `Deny` for Alice.
+ */
+import type { FindingAction } from './types';
+
+export const deny: FindingAction = {
+  id: 'deny',
+  label: 'Deny',
+  style: 'danger',
+  approval: 'deny',
+  confirm: {
+    title: 'Deny this access?',
+    text: 'Asks approvers to add an explicit Deny for the external principal to the resource policy. Nothing changes until the request is approved.',
+    confirm: 'Request Deny',
+    deny: 'Cancel',
+  },
+  permissions: [
+    'iam:GetRole',
+    'iam:UpdateAssumeRolePolicy',
+    'access-analyzer:CreateAccessPreview',
+    'access-analyzer:GetAccessPreview',
+    'access-analyzer:ListAccessPreviewFindings',
+  ],
+  appliesTo: ({ finding: f, denied }) =>
+    f.kind === 'external' && f.status === 'ACTIVE' && !f.isDeleted && !f.error && !denied,
+  async execute({ actor, requestId, record, clickKey }, { workflow }) {
+    await workflow.request({
+      action: 'deny',
+      findingId: record.finding.id,
+      requester: actor,
+      requestId,
+      idempotencyKey: clickKey,
+    });
+    return {};
+  },
+};
+
+export const undoDeny: FindingAction = {
+  id: 'undo-deny',
+  label: 'Undo deny',
+  approval: 'undo',
+  confirm: {
+    title: 'Undo the Deny?',
+    text: 'Asks approvers to remove the Deny statement this bot added, and nothing else. The external access comes back.',
+    confirm: 'Request Undo',
+    deny: 'Cancel',
+  },
+  permissions: ['iam:GetRole', 'iam:UpdateAssumeRolePolicy'],
+  appliesTo: ({ denied, pending }) => denied !== undefined && pending?.action !== 'undo',
+  async execute({ actor, requestId, record, clickKey }, { workflow }) {
+    await workflow.request({
+      action: 'undo',
+      findingId: record.finding.id,
+      requester: actor,
+      requestId,
+      idempotencyKey: clickKey,
+    });
+    return {};
+  },
+};

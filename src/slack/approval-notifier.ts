@@ -1,0 +1,51 @@
+/**
+ * ApprovalNotifier on the Slack Web API: one message per approval request, a reply in the finding's thread
+ * (also sent to the channel, so approvers see it), edited as votes come in and when it closes.
+ * Bot scope: chat:write.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { ApprovalNotifier } from '../approvals/ports';
+import { mentionList, mentionsFor } from '../approvals/principals';
+import { SlackCallError } from '../errors';
+import { approvalCard } from './blocks/approval-card';
+
+async function call<T>(method: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const e = err as { code?: string; data?: { error?: string }; message?: string };
+    throw new SlackCallError(method, e.data?.error ?? e.code ?? e.message ?? 'unknown_error', { cause: err });
+  }
+}
+
+export function createApprovalNotifier(client: WebClient, channel: string): ApprovalNotifier {
+  return {
+    async post(findingRef, view) {
+      const card = approvalCard(view);
+      const { request } = view.approval;
+      const who = request.status === 'PENDING' ? mentionsFor(request, request.stageIndex) : [];
+      const text = who.length ? `${mentionList(who)}: ${card.text}` : card.text;
+      const res = await call('chat.postMessage', () =>
+        findingRef
+          ? client.chat.postMessage({
+              channel: findingRef.channel,
+              thread_ts: findingRef.ts,
+              reply_broadcast: true,
+              text,
+              blocks: card.blocks,
+              unfurl_links: false,
+            })
+          : client.chat.postMessage({ channel, text, blocks: card.blocks, unfurl_links: false }),
+      );
+      if (!res.ts || !res.channel) throw new SlackCallError('chat.postMessage', 'no_ts_returned');
+      return { channel: res.channel, ts: res.ts };
+    },
+
+    async update(ref, view) {
+      const card = approvalCard(view);
+      await call('chat.update', () =>
+        client.chat.update({ channel: ref.channel, ts: ref.ts, text: card.text, blocks: card.blocks }),
+      );
+    },
+  };
+}
