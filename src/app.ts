@@ -9,6 +9,7 @@ import type { WebClientOptions } from '@slack/web-api';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { actions } from './actions';
+import { createArchiveRemedy } from './actions/archive';
 import type { ActionDeps } from './actions/types';
 import { createWorkflow, type Workflow } from './approvals/workflow';
 import { createFindingsSource } from './aws/access-analyzer';
@@ -132,15 +133,18 @@ export function createBot(deps: BotDeps): Bot {
     notifier: createApprovalNotifier(app.client, config.slack.findingsChannelId),
     messenger,
     groups,
-    remedies: createRemedies(
-      {
-        roles: createTrustPolicyGateway(deps.aws.iam),
-        previewer: createAccessPreviewer(deps.aws.accessAnalyzer),
-        maxChars: config.trustPolicyMaxChars,
-        ...(config.organizationId ? { organizationId: config.organizationId } : {}),
-      },
-      clock,
-    ),
+    remedies: [
+      ...createRemedies(
+        {
+          roles: createTrustPolicyGateway(deps.aws.iam),
+          previewer: createAccessPreviewer(deps.aws.accessAnalyzer),
+          maxChars: config.trustPolicyMaxChars,
+          ...(config.organizationId ? { organizationId: config.organizationId } : {}),
+        },
+        clock,
+      ),
+      createArchiveRemedy({ source, store: stores.findings, clock }),
+    ],
     sync,
     clock,
     log,

@@ -2,6 +2,9 @@
  * Issue #2 Archive: ack at once, UpdateFindings(ARCHIVED) in Access Analyzer, message and decision log updated;
  * double clicks archive once; errors are explained in the thread and change nothing.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CHANNEL, type Harness, ONCALL, eventually, startHarness } from '../../helpers/harness';
 import { roleAlice } from '../../fixtures/events';
 
@@ -149,5 +152,56 @@ describe('Archive', () => {
     expect(forged.status).toBe(401);
     expect(stale.status).toBe(401);
     expect(h.aws.callsTo('UpdateFindings')).toHaveLength(0);
+  });
+
+  describe('when the approval policy gives archive a chain', () => {
+    let dir: string;
+    beforeEach(async () => {
+      await h.stop();
+      dir = await mkdtemp(join(tmpdir(), 'archive-policy-'));
+      const file = join(dir, 'approvals.yaml');
+      await writeFile(
+        file,
+        'actions:\n  archive:\n    stages:\n      - name: leads\n        approvers: [U0APPROVER1]\n',
+      );
+      h = await startHarness({ env: { APPROVAL_POLICY_FILE: file } });
+      h.aws.accessAnalyzer.addFinding({
+        id: FINDING_ID,
+        analyzerArn: h.analyzerArn,
+        resource: 'arn:aws:iam::111122223333:role/Audit_CrossAccountRole',
+        resourceType: 'AWS::IAM::Role',
+        principal: { AWS: 'arn:aws:iam::999988887777:user/Alice' },
+        action: ['sts:AssumeRole'],
+      });
+      await h.postEvent(roleAlice({ resource: 'arn:aws:iam::111122223333:role/Audit_CrossAccountRole' }));
+      ts = h.slack.messages(CHANNEL)[0]!.ts;
+    });
+    afterEach(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('archives only after the approval, once', async () => {
+      await click();
+      const request = await eventually(() =>
+        h.slack.replies(CHANNEL, ts).find((r) => JSON.stringify(r.blocks ?? []).includes('approval.approve')),
+      );
+      expect(JSON.stringify(request.blocks)).toContain('Archive requested by <@U0ONCALL>');
+      expect(h.aws.callsTo('UpdateFindings')).toHaveLength(0);
+
+      await h.slack.clickButton({
+        channel: CHANNEL,
+        ts: request.ts,
+        actionId: 'approval.approve',
+        userId: 'U0APPROVER1',
+      });
+
+      await eventually(() => h.aws.accessAnalyzer.getFinding(FINDING_ID)?.status === 'ARCHIVED');
+      expect(h.aws.callsTo('UpdateFindings')).toHaveLength(1);
+      await eventually(() =>
+        JSON.stringify(h.slack.message(CHANNEL, ts)?.blocks).includes('Archived by <@U0ONCALL>'),
+      );
+      const phases = (await h.bot.stores.decisions.forFinding(FINDING_ID)).map((d) => d.phase);
+      expect(phases).toEqual(['requested', 'vote', 'approved', 'succeeded']);
+    });
   });
 });
