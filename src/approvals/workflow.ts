@@ -208,7 +208,14 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
       findingId: rec.finding.id,
       plan,
     });
-    const stored = await approvals.create(opened, input.idempotencyKey, nextDueAt(opened, policy));
+    let stored: Awaited<ReturnType<ApprovalStore['create']>>;
+    try {
+      stored = await approvals.create(opened, input.idempotencyKey, nextDueAt(opened, policy));
+    } catch (err) {
+      // Nothing was stored: free the finding so the request can be made again.
+      await findings.abortAction(rec.finding.id, input.requestId);
+      throw err;
+    }
     if (!stored.created) return stored;
     log.info({ requestId: opened.id, findingId: rec.finding.id, action: input.action }, 'approval requested');
     await record({ ...base, phase: 'requested', at: iso(now), input: plan }, rec.finding);

@@ -84,3 +84,64 @@ describe('loadConfig', () => {
     expect(hasSlackCredentials({ SLACK_APP_TOKEN: 'xapp-1' })).toBe(true);
   });
 });
+
+describe('loadConfig: approvals and remediation settings', () => {
+  it('has documented defaults: no approvers (requests refused), 45 min verification, 2,048-character trust policies', () => {
+    const c = loadConfig(valid);
+    expect(c.approvals.source).toBe('unconfigured');
+    expect(c.approvals.chains.deny.stages).toHaveLength(1);
+    expect(c.approvals.chains.archive.stages).toHaveLength(0);
+    expect(c.verifyAfterMs).toBe(45 * 60_000);
+    expect(c.trustPolicyMaxChars).toBe(2048);
+    expect(c.eventBusName).toBeUndefined();
+    expect(c.organizationId).toBeUndefined();
+  });
+
+  it('reads the approval policy from APPROVERS and the remediation settings', () => {
+    const c = loadConfig({
+      ...valid,
+      APPROVERS: 'U0APPROVER1, S0LEADS',
+      APPROVALS_REQUIRED: '2',
+      VERIFY_AFTER: '10m',
+      EVENT_BUS_NAME: 'security-decisions',
+      ORGANIZATION_ID: 'o-a1b2c3d4e5',
+      TRUST_POLICY_MAX_CHARS: '4096',
+    });
+    expect(c.approvals.chains.deny.stages[0]).toMatchObject({
+      approvers: ['U0APPROVER1', 'S0LEADS'],
+      required: 2,
+    });
+    expect(c.verifyAfterMs).toBe(10 * 60_000);
+    expect(c.eventBusName).toBe('security-decisions');
+    expect(c.organizationId).toBe('o-a1b2c3d4e5');
+    expect(c.trustPolicyMaxChars).toBe(4096);
+  });
+
+  it('reads a YAML policy file', () => {
+    const files: Record<string, string> = {
+      '/etc/bot/approvals.yaml':
+        'actions:\n  deny:\n    stages:\n      - name: leads\n        approvers: [U0LEAD]\n',
+    };
+    const c = loadConfig({ ...valid, APPROVAL_POLICY_FILE: '/etc/bot/approvals.yaml' }, (p) => files[p]!);
+    expect(c.approvals.source).toBe('file');
+    expect(c.approvals.chains.deny.stages[0]).toMatchObject({ name: 'leads', approvers: ['U0LEAD'] });
+  });
+
+  it('names every bad approval and remediation setting together with the other problems', () => {
+    const problems = problemsOf({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 's',
+      APPROVERS: 'alice',
+      VERIFY_AFTER: 'soon',
+      EVENT_BUS_NAME: 'bad bus name',
+      ORGANIZATION_ID: 'org-1',
+      TRUST_POLICY_MAX_CHARS: '100',
+    }).join('\n');
+    expect(problems).toContain('FINDINGS_CHANNEL_ID is required');
+    expect(problems).toMatch(/APPROVERS.*alice/);
+    expect(problems).toContain('VERIFY_AFTER must be a duration');
+    expect(problems).toContain('EVENT_BUS_NAME must be an EventBridge bus name or ARN');
+    expect(problems).toContain('ORGANIZATION_ID must be an AWS Organizations id');
+    expect(problems).toContain('TRUST_POLICY_MAX_CHARS must be a whole number from 2048 to 10240');
+  });
+});
