@@ -12,7 +12,10 @@
  * - a public finding (principal `*` or `isPublic`) never gets a bare `Deny *`, which would lock out the owner
  *   account and AWS services: it denies `*` only outside the zone of trust (`StringNotEquals`
  *   `aws:PrincipalAccount` = own account, or `aws:PrincipalOrgID` = the organization) and only for callers that
- *   are not AWS services (`BoolIfExists aws:PrincipalIsAWSService false`);
+ *   are not AWS services (`BoolIfExists aws:PrincipalIsAWSService false`), and only for signed requests, which
+ *   carry `aws:PrincipalAccount` (`Null … false`): federated sign-ins (AssumeRoleWithSAML / WebIdentity) carry
+ *   no account, so without it a negated account condition would match them and refuse the owner's own tagged
+ *   SAML/OIDC sessions (sts:TagSession, sts:SetSourceIdentity);
  * - the trust policy length quota (2,048 characters without whitespace by default; accounts can raise it) is
  *   checked before anything is returned.
  * Inputs are never mutated; the AWS calls (GetRole, UpdateAssumeRolePolicy) belong to the caller.
@@ -149,6 +152,7 @@ export function trustPolicyDenyStatement(finding: DenyFinding, options: DenyOpti
     statement.Condition = {
       StringNotEquals: orgId ? { 'aws:PrincipalOrgID': orgId } : { 'aws:PrincipalAccount': ownAccount },
       BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+      Null: { 'aws:PrincipalAccount': 'false' },
     };
   } else {
     statement.Principal = Object.fromEntries([...byKind].map(([kind, values]) => [kind, listOf(values)]));

@@ -37,7 +37,9 @@ import {
  *   `…IfExists`) on `aws:PrincipalAccount`/`kms:CallerAccount`/`aws:PrincipalArn` apply to grantees outside the
  *   listed accounts/ARNs; for a public grant they narrow it to the listed non-owner accounts (none left → gone).
  *   The same operators on `aws:PrincipalOrgID` apply to external accounts (assumed outside the org) and narrow a
- *   public grant to that org. `Bool[IfExists] aws:PrincipalIsAWSService false` always holds. Positive
+ *   public grant to that org. `Bool[IfExists] aws:PrincipalIsAWSService false` always holds. `Null` on
+ *   `aws:PrincipalAccount`: `false` (key present) holds for AWS grantees, not for federated ones (unsigned
+ *   sign-ins carry no account); `true` the other way round. Positive
  *   operators on those keys apply only to the grantees they name. Any other condition makes the Deny
  *   conditional, so it removes nothing (conservative: access may remain).
  */
@@ -239,6 +241,10 @@ function conditionEffect(
   const ifExists = operator.endsWith('ifexists');
   if (key === 'aws:principalisawsservice' && base === 'bool')
     return values.includes('false') ? 'all' : 'none';
+  if (base === 'null' && key === 'aws:principalaccount') {
+    const present = grant.type !== 'Federated';
+    return values.includes('false') === present ? 'all' : 'none';
+  }
   const negative = NEGATIVE.includes(base);
   if (!negative && !POSITIVE.includes(base)) return 'none';
   const isAccountKey = ACCOUNT_KEYS.includes(key);

@@ -447,7 +447,7 @@ describe('denyEvidence', () => {
       expect(evidence).toMatchObject({ blocksExternal: true, keepsOwnerAccess: true });
     });
 
-    it('reports that the public Deny also stops session tags for another federation the role trusts', () => {
+    it('keeps session tags of another federation the role trusts (the public Deny only hits signed requests)', () => {
       // Prepare: an own SAML sign-in with session tags; federated calls carry no aws:PrincipalAccount.
       const saml = `arn:aws:iam::${OWN}:saml-provider/Okta`;
       const withSaml = policy(
@@ -461,12 +461,12 @@ describe('denyEvidence', () => {
 
       // Assess
       expect(evidence.blocksExternal).toBe(true);
-      expect(evidence.keepsOwnerAccess).toBe(false);
+      expect(evidence.keepsOwnerAccess).toBe(true);
       expect(evidence.details).toContainEqual(
         expect.stringMatching(/^kept: Federated .*Okta → sts:AssumeRoleWithSAML/),
       );
       expect(evidence.details).toContainEqual(
-        expect.stringMatching(/^LOST: Federated .*Okta → sts:TagSession/),
+        expect.stringMatching(/^kept: Federated .*Okta → sts:TagSession/),
       );
     });
 

@@ -213,6 +213,7 @@ describe('addTrustPolicyDeny', () => {
       expect(statement.Condition).toEqual({
         StringNotEquals: zone,
         BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+        Null: { 'aws:PrincipalAccount': 'false' },
       });
     });
   });

@@ -217,6 +217,28 @@ describe('policy evaluator: external access of a resource policy', () => {
       expected: [],
     },
     {
+      name: 'Deny "*" for signed requests only (Null aws:PrincipalAccount false) spares federated sign-ins',
+      kind: 'trust',
+      statements: [
+        allow({ AWS: ALICE }, 'sts:AssumeRole'),
+        allow({ Federated: 'accounts.google.com' }, 'sts:AssumeRoleWithWebIdentity'),
+        deny('*', ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity'], {
+          Condition: {
+            StringNotEquals: { 'aws:PrincipalAccount': OWN },
+            Null: { 'aws:PrincipalAccount': 'false' },
+          },
+        }),
+      ],
+      expected: [
+        {
+          principal: { Federated: 'accounts.google.com' },
+          actions: ['sts:AssumeRoleWithWebIdentity'],
+          condition: {},
+          isPublic: false,
+        },
+      ],
+    },
+    {
       name: 'Deny "*" unless aws:PrincipalAccount is the owner removes cross-account access too',
       kind: 'trust',
       statements: [
