@@ -28,6 +28,7 @@ import { createEventHandler, type HandleEvent } from './ingest/handle-event';
 import { createFindingsEndpoint } from './ingest/http';
 import { createQueuePoller, type QueuePoller } from './ingest/sqs';
 import { boltLogger } from './log';
+import { publishingDecisionLog } from './remediation/publishing-log';
 import { createRemedies } from './remediation/remedies';
 import { createApprovalNotifier } from './slack/approval-notifier';
 import { createErrorHandler, createErrorReporter } from './slack/error-handler';
@@ -123,13 +124,14 @@ export function createBot(deps: BotDeps): Bot {
     onNewAnalyzer: (arn) => reconcileInBackground(() => reconciler.reconcileAnalyzer(arn)),
   });
 
+  const publisher = createDecisionPublisher(deps.aws.eventbridge, config.eventBusName, log);
   const groups = createGroupResolver(app.client, { log, now: () => clock.now() });
   const workflow = createWorkflow({
     policy: config.approvals,
     approvals: stores.approvals,
     findings: stores.findings,
     decisions: stores.decisions,
-    publisher: createDecisionPublisher(deps.aws.eventbridge, config.eventBusName, log),
+    publisher,
     notifier: createApprovalNotifier(app.client, config.slack.findingsChannelId),
     messenger,
     groups,
@@ -154,7 +156,7 @@ export function createBot(deps: BotDeps): Bot {
   const actionDeps: ActionDeps = {
     store: stores.findings,
     source,
-    decisions: stores.decisions,
+    decisions: publishingDecisionLog(stores.decisions, publisher),
     sync,
     clock,
     log,

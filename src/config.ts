@@ -33,7 +33,7 @@ export interface Config {
   backfill: boolean;
   /** Who may request and who must approve each action (APPROVERS… or APPROVAL_POLICY_FILE). */
   approvals: Readonly<ApprovalPolicy>;
-  /** After a Deny or Undo, how long to wait for Access Analyzer to confirm it before alerting. */
+  /** After a Deny, how long to wait for Access Analyzer to resolve the finding before alerting. */
   verifyAfterMs: number;
   /** EventBridge bus every decision is published to; undefined: not published. */
   eventBusName?: string;

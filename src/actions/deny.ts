@@ -4,7 +4,22 @@
  * @example clicking Deny on the Audit_CrossAccountRole finding → a request in the thread with the trust-policy
  *   diff and evidence; once approved, UpdateAssumeRolePolicy adds `Deny` for Alice.
  */
+import type { ApprovalAction } from '../approvals/types';
 import type { FindingAction } from './types';
+
+/** The click starts an approval request for `action`; the remedy runs once it is approved. */
+const requestApproval =
+  (action: ApprovalAction): FindingAction['execute'] =>
+  async ({ actor, requestId, record, clickKey }, { workflow }) => {
+    await workflow.request({
+      action,
+      findingId: record.finding.id,
+      requester: actor,
+      requestId,
+      idempotencyKey: clickKey,
+    });
+    return {};
+  };
 
 export const deny: FindingAction = {
   id: 'deny',
@@ -26,16 +41,7 @@ export const deny: FindingAction = {
   ],
   appliesTo: ({ finding: f, denied }) =>
     f.kind === 'external' && f.status === 'ACTIVE' && !f.isDeleted && !f.error && !denied,
-  async execute({ actor, requestId, record, clickKey }, { workflow }) {
-    await workflow.request({
-      action: 'deny',
-      findingId: record.finding.id,
-      requester: actor,
-      requestId,
-      idempotencyKey: clickKey,
-    });
-    return {};
-  },
+  execute: requestApproval('deny'),
 };
 
 export const undoDeny: FindingAction = {
@@ -50,14 +56,5 @@ export const undoDeny: FindingAction = {
   },
   permissions: ['iam:GetRole', 'iam:UpdateAssumeRolePolicy'],
   appliesTo: ({ denied, pending }) => denied !== undefined && pending?.action !== 'undo',
-  async execute({ actor, requestId, record, clickKey }, { workflow }) {
-    await workflow.request({
-      action: 'undo',
-      findingId: record.finding.id,
-      requester: actor,
-      requestId,
-      idempotencyKey: clickKey,
-    });
-    return {};
-  },
+  execute: requestApproval('undo'),
 };

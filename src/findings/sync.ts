@@ -24,6 +24,8 @@ export function renderKey(rec: FindingRecord): string {
     f.sources ?? null,
     f.unused ?? null,
     rec.archived ?? null,
+    rec.pending ? [rec.pending.action, rec.pending.by, rec.pending.requestId] : null,
+    rec.denied ?? null,
   ]);
 }
 

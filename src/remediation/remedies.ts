@@ -91,8 +91,8 @@ export function createRemedies(deps: RoleTrustDeps, clock: Clock): Remedy[] {
       const change = await applyTrustPolicyUndo(rec.finding, deps);
       return {
         summary: change.changed
-          ? `:leftwards_arrow_with_hook: Deny removed from the trust policy of \`${change.roleArn}\` (statement \`${change.sid}\` only; the rest of the policy is as it was), requested by <@${request.requester}>.`
-          : `:leftwards_arrow_with_hook: The Deny statement \`${change.sid}\` was no longer in the trust policy of \`${change.roleArn}\`; nothing changed.`,
+          ? `↩️ Deny removed from the trust policy of \`${change.roleArn}\` (statement \`${change.sid}\` only; the rest of the policy is as it was), requested by <@${request.requester}>.`
+          : `↩️ The Deny statement \`${change.sid}\` was no longer in the trust policy of \`${change.roleArn}\`; nothing changed.`,
         details: details(change),
         denied: null,
       };

@@ -129,24 +129,39 @@ export async function planTrustPolicyDeny(finding: Finding, deps: RoleTrustDeps)
   };
 }
 
-/** Applies the Deny to the trust policy as it is now (idempotent: the Sid is looked for first). */
-export async function applyTrustPolicyDeny(
+/**
+ * Reads the role's trust policy as it is now, runs `edit` on it, and writes the result if it changed.
+ * Reading again (instead of reusing what the approvers saw) keeps edits made meanwhile, and makes a retried
+ * execution find its change already made.
+ */
+async function applyEdit(
   finding: Finding,
   deps: RoleTrustDeps,
+  edit: (current: PolicyDocument) => { document: PolicyDocument; diff: string; changed: boolean },
 ): Promise<TrustPolicyChange> {
   checkRoleFinding(finding);
   const roleName = roleNameOf(finding.resource);
   const current = await deps.roles.getTrustPolicy(roleName);
-  const result = addTrustPolicyDeny(current.document, finding, denyOptions(finding, deps));
+  const result = edit(current.document);
   if (result.changed) await deps.roles.putTrustPolicy(roleName, result.document);
   return {
     roleArn: current.roleArn,
-    sid: result.statement.Sid ?? denySid(finding.id),
+    sid: denySid(finding.id),
     before: current.document,
     after: result.document,
     diff: result.diff,
     changed: result.changed,
   };
+}
+
+/** Applies the Deny to the trust policy as it is now (idempotent: the Sid is looked for first). */
+export async function applyTrustPolicyDeny(
+  finding: Finding,
+  deps: RoleTrustDeps,
+): Promise<TrustPolicyChange> {
+  return applyEdit(finding, deps, (current) =>
+    addTrustPolicyDeny(current, finding, denyOptions(finding, deps)),
+  );
 }
 
 /** Prepares Undo: the document without the finding's Deny statement (and nothing else changed). */
@@ -173,17 +188,8 @@ export async function applyTrustPolicyUndo(
   finding: Finding,
   deps: RoleTrustDeps,
 ): Promise<TrustPolicyChange> {
-  checkRoleFinding(finding);
-  const roleName = roleNameOf(finding.resource);
-  const current = await deps.roles.getTrustPolicy(roleName);
-  const result = removeTrustPolicyDeny(current.document, finding.id);
-  if (result.removed) await deps.roles.putTrustPolicy(roleName, result.document);
-  return {
-    roleArn: current.roleArn,
-    sid: denySid(finding.id),
-    before: current.document,
-    after: result.document,
-    diff: result.diff,
-    changed: result.removed,
-  };
+  return applyEdit(finding, deps, (current) => {
+    const r = removeTrustPolicyDeny(current, finding.id);
+    return { ...r, changed: r.removed };
+  });
 }

@@ -7,16 +7,8 @@ import type { WebClient } from '@slack/web-api';
 import type { ApprovalNotifier } from '../approvals/ports';
 import { mentionList, mentionsFor } from '../approvals/principals';
 import { SlackCallError } from '../errors';
+import { slackCall } from './call';
 import { approvalCard } from './blocks/approval-card';
-
-async function call<T>(method: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    const e = err as { code?: string; data?: { error?: string }; message?: string };
-    throw new SlackCallError(method, e.data?.error ?? e.code ?? e.message ?? 'unknown_error', { cause: err });
-  }
-}
 
 export function createApprovalNotifier(client: WebClient, channel: string): ApprovalNotifier {
   return {
@@ -25,7 +17,7 @@ export function createApprovalNotifier(client: WebClient, channel: string): Appr
       const { request } = view.approval;
       const who = request.status === 'PENDING' ? mentionsFor(request, request.stageIndex) : [];
       const text = who.length ? `${mentionList(who)}: ${card.text}` : card.text;
-      const res = await call('chat.postMessage', () =>
+      const res = await slackCall('chat.postMessage', () =>
         findingRef
           ? client.chat.postMessage({
               channel: findingRef.channel,
@@ -43,7 +35,7 @@ export function createApprovalNotifier(client: WebClient, channel: string): Appr
 
     async update(ref, view) {
       const card = approvalCard(view);
-      await call('chat.update', () =>
+      await slackCall('chat.update', () =>
         client.chat.update({ channel: ref.channel, ts: ref.ts, text: card.text, blocks: card.blocks }),
       );
     },

@@ -39,6 +39,19 @@ export function decodeFindingValue(raw: string | undefined): FindingButtonValue 
   return { findingId: r.data.f };
 }
 
+/** A value or private_metadata we wrote as JSON, checked against its schema. @throws InvalidInputError */
+function parseJson<T>(schema: z.ZodType<T>, raw: string | undefined, problem: string): T {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw ?? '');
+  } catch {
+    throw new InvalidInputError(problem);
+  }
+  const r = schema.safeParse(parsed);
+  if (!r.success) throw new InvalidInputError(problem);
+  return r.data;
+}
+
 /** Approve / Reject on an approval request message; value = encoded ApprovalButtonValue. */
 export const APPROVE_ACTION = 'approval.approve';
 export const REJECT_ACTION = 'approval.reject';
@@ -103,13 +116,6 @@ export function encodeConfirmMeta(m: ConfirmAccountMeta): string {
 }
 
 export function decodeConfirmMeta(raw: string | undefined): ConfirmAccountMeta {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw ?? '');
-  } catch {
-    parsed = undefined;
-  }
-  const r = confirmMeta.safeParse(parsed);
-  if (!r.success) throw new InvalidInputError('This dialog carries no finding reference.');
-  return { findingId: r.data.f, action: r.data.a, accountId: r.data.n, channel: r.data.c, ts: r.data.t };
+  const v = parseJson(confirmMeta, raw, 'This dialog carries no finding reference.');
+  return { findingId: v.f, action: v.a, accountId: v.n, channel: v.c, ts: v.t };
 }

@@ -6,6 +6,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { FindingAction } from '../actions/types';
 import { SlackCallError } from '../errors';
+import { slackCall } from './call';
 import type { FindingMessenger, SlackRef } from '../findings/ports';
 import { findingCard } from './blocks/finding-card';
 import { clip } from './text';
@@ -13,15 +14,6 @@ import { clip } from './text';
 export const FINDING_METADATA_TYPE = 'iam_access_finding';
 /** How far back findPosted looks: the crash it recovers from is minutes old at most. */
 const LOOKBACK_PAGES = 5;
-
-async function call<T>(method: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    const e = err as { code?: string; data?: { error?: string }; message?: string };
-    throw new SlackCallError(method, e.data?.error ?? e.code ?? e.message ?? 'unknown_error', { cause: err });
-  }
-}
 
 export function createMessenger(
   client: WebClient,
@@ -31,7 +23,7 @@ export function createMessenger(
   return {
     async post({ record }) {
       const card = findingCard(record, actions);
-      const res = await call('chat.postMessage', () =>
+      const res = await slackCall('chat.postMessage', () =>
         client.chat.postMessage({
           channel,
           text: card.text,
@@ -46,7 +38,7 @@ export function createMessenger(
 
     async update(ref: SlackRef, { record }) {
       const card = findingCard(record, actions);
-      await call('chat.update', () =>
+      await slackCall('chat.update', () =>
         client.chat.update({
           channel: ref.channel,
           ts: ref.ts,
@@ -58,7 +50,7 @@ export function createMessenger(
     },
 
     async threadReply(ref, text) {
-      await call('chat.postMessage', () =>
+      await slackCall('chat.postMessage', () =>
         client.chat.postMessage({
           channel: ref.channel,
           thread_ts: ref.ts,
@@ -71,7 +63,7 @@ export function createMessenger(
     async findPosted(findingId) {
       let cursor: string | undefined;
       for (let page = 0; page < LOOKBACK_PAGES; page++) {
-        const res = await call('conversations.history', () =>
+        const res = await slackCall('conversations.history', () =>
           client.conversations.history({ channel, limit: 200, include_all_metadata: true, cursor }),
         );
         for (const m of res.messages ?? []) {
@@ -92,7 +84,7 @@ export function createMessenger(
     },
 
     async ephemeral(toChannel, user, text, threadTs) {
-      await call('chat.postEphemeral', () =>
+      await slackCall('chat.postEphemeral', () =>
         client.chat.postEphemeral({
           channel: toChannel,
           user,
