@@ -21,6 +21,8 @@ export interface DenyHarness extends Harness {
   click(ts: string, actionId: string, userId?: string): ReturnType<Harness['slack']['clickButton']>;
   approve(cardTs: string, userId: string): Promise<void>;
   reject(cardTs: string, userId: string, reason: string): Promise<void>;
+  /** Stops delivering the AWS stand-in's finding events to the bot (as if the API destination broke). */
+  stopEvents(): void;
 }
 
 export interface DenyHarnessOptions {
@@ -37,18 +39,17 @@ export const aliceTrust = {
 
 export async function startDenyHarness(opts: DenyHarnessOptions = {}): Promise<DenyHarness> {
   const roles = opts.roles ?? { [ROLE]: aliceTrust };
-  let unsubscribe = () => {};
   const harness = await startHarness({
     ...(opts.env ? { env: opts.env } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
-    seed: (aws) => {
-      for (const [name, trustPolicy] of Object.entries(roles)) aws.iam.createRole({ name, trustPolicy });
-      // Delivered like an API destination; after stop() nothing is delivered any more.
-      unsubscribe = aws.onFindingEvent((event) => {
-        harness.postEvent(event).catch(() => undefined);
-      });
-    },
   });
+  // Delivered like an API destination; after stop() (or stopEvents()) nothing is delivered any more.
+  const unsubscribe = harness.aws.onFindingEvent((event) => {
+    harness.postEvent(event).catch(() => undefined);
+  });
+  // The roles are created once the bot runs: a finding older than the bot's first sight of the analyzer would be
+  // baselined (stored, never posted), and an analysis before the subscription would deliver nothing.
+  for (const [name, trustPolicy] of Object.entries(roles)) harness.aws.iam.createRole({ name, trustPolicy });
   await harness.aws.analyze();
 
   const cards = async () => harness.slack.messages(CHANNEL).filter((m) => m.metadata);
@@ -70,6 +71,7 @@ export async function startDenyHarness(opts: DenyHarnessOptions = {}): Promise<D
     );
   const stop = harness.stop.bind(harness);
   return Object.assign(harness, {
+    stopEvents: unsubscribe,
     async stop() {
       unsubscribe();
       await stop();
