@@ -4,7 +4,7 @@
  */
 import type { ApprovalRequest } from '../../../src/approvals/types';
 import { APPROVE_ACTION } from '../../../src/slack/ids';
-import { APPROVER1, APPROVER2, type DenyHarness, startDenyHarness } from '../../helpers/deny';
+import { APPROVER1, APPROVER2, type DenyHarness, aliceTrust, startDenyHarness } from '../../helpers/deny';
 import { CHANNEL, eventually } from '../../helpers/harness';
 import {
   MINUTE,
@@ -33,54 +33,84 @@ describe('an approved Deny runs exactly once', () => {
     await h?.stop();
   });
 
-  const clickTogether = (ts: string, users: string[]) =>
-    Promise.all(
-      users.map((userId) => h.slack.clickButton({ channel: CHANNEL, ts, actionId: APPROVE_ACTION, userId })),
+  /**
+   * Three roles trusting Alice, so the race runs three times at once: whether two votes interleave depends on
+   * timing, and one pair of clicks alone does not always overlap.
+   */
+  const RACE_ROLES = ['Audit_CrossAccountRole', 'Billing_CrossAccountRole', 'Backup_CrossAccountRole'];
+  const raceRoles = () => Object.fromEntries(RACE_ROLES.map((r) => [r, aliceTrust]));
+
+  /** Deny requested on every race role, then both approvers click Approve on all of them at the same moment. */
+  async function raceApprovals() {
+    const requests = await Promise.all(
+      RACE_ROLES.map(async (role) => {
+        const { ts, findingId } = await h.card(role);
+        return { role, findingId, ...(await requestDeny(h, ts)) };
+      }),
     );
-
-  it('with 2 approvals required and both approvers clicking at once: both votes count, one policy update', async () => {
-    h = await startDenyHarness({ env: { APPROVALS_REQUIRED: '2' } });
-    const { ts, findingId } = await h.card();
-    const { message, requestId } = await requestDeny(h, ts);
-
-    const answers = await clickTogether(message.ts, [APPROVER1, APPROVER2]);
-    expect(answers.map((a) => a.status)).toEqual([200, 200]);
-
-    const done = await untilStatus(h, requestId, 'EXECUTED');
-    expect(done.request.stages[0]!.votes.map((v) => v.by).sort()).toEqual([APPROVER1, APPROVER2]);
-    await eventually(async () => (await phases(h, findingId)).includes('succeeded'));
+    const answers = await Promise.all(
+      requests.flatMap(({ message }) =>
+        [APPROVER1, APPROVER2].map((userId) =>
+          h.slack.clickButton({ channel: CHANNEL, ts: message.ts, actionId: APPROVE_ACTION, userId }),
+        ),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    for (const { requestId, findingId } of requests) {
+      await untilStatus(h, requestId, 'EXECUTED');
+      await eventually(async () => (await phases(h, findingId)).includes('succeeded'));
+    }
+    // Resumable work finds nothing left to run.
     await h.bot.workflow.runDue();
     await settle();
-    expect(h.aws.callsTo('UpdateAssumeRolePolicy')).toHaveLength(1);
-    expect(denyStatements(h)).toHaveLength(1);
-    const log = await phases(h, findingId);
-    expect(log.filter((p) => p === 'vote')).toHaveLength(2);
-    expect(log.filter((p) => p === 'approved')).toHaveLength(1);
-    expect(log.filter((p) => p === 'succeeded')).toHaveLength(1);
+    return requests;
+  }
+
+  /** One UpdateAssumeRolePolicy per role, and one Deny statement in each trust policy. */
+  function expectOneUpdatePerRole() {
+    const updates = h.aws
+      .callsTo('UpdateAssumeRolePolicy')
+      .map((c) => (c.input as { RoleName: string }).RoleName);
+    expect(updates.sort()).toEqual([...RACE_ROLES].sort());
+    for (const role of RACE_ROLES) expect(denyStatements(h, role)).toHaveLength(1);
+  }
+
+  it('with 2 approvals required and both approvers clicking at once: both votes count, one policy update', async () => {
+    h = await startDenyHarness({ env: { APPROVALS_REQUIRED: '2' }, roles: raceRoles() });
+
+    const requests = await raceApprovals();
+
+    expectOneUpdatePerRole();
+    for (const { requestId, findingId } of requests) {
+      const done = await stored(h, requestId);
+      expect(done.request.stages[0]!.votes.map((v) => v.by).sort()).toEqual([APPROVER1, APPROVER2]);
+      const log = await phases(h, findingId);
+      expect(log.filter((p) => p === 'vote')).toHaveLength(2);
+      expect(log.filter((p) => p === 'approved')).toHaveLength(1);
+      expect(log.filter((p) => p === 'succeeded')).toHaveLength(1);
+    }
+    // Nobody was told anything went wrong.
     expect(h.slack.ephemerals({ user: APPROVER1 })).toEqual([]);
     expect(h.slack.ephemerals({ user: APPROVER2 })).toEqual([]);
   });
 
   it('with 1 approval required and two approvers racing: one vote wins, one execution', async () => {
-    h = await startDenyHarness();
-    const { ts, findingId } = await h.card();
-    const { message, requestId } = await requestDeny(h, ts);
+    h = await startDenyHarness({ roles: raceRoles() });
 
-    await clickTogether(message.ts, [APPROVER1, APPROVER2]);
+    const requests = await raceApprovals();
 
-    const done = await untilStatus(h, requestId, 'EXECUTED');
-    expect(done.request.stages[0]!.votes).toHaveLength(1);
-    const loser = done.request.stages[0]!.votes[0]!.by === APPROVER1 ? APPROVER2 : APPROVER1;
-    const refusal = await eventually(() => h.slack.ephemerals({ user: loser })[0]);
-    expect(refusal.text).toContain('nothing left to vote on');
-    await eventually(async () => (await phases(h, findingId)).includes('succeeded'));
-    await h.bot.workflow.runDue();
-    await settle();
-    expect(h.aws.callsTo('UpdateAssumeRolePolicy')).toHaveLength(1);
-    expect(denyStatements(h)).toHaveLength(1);
-    const log = await phases(h, findingId);
-    expect(log.filter((p) => p === 'approved')).toHaveLength(1);
-    expect(log.filter((p) => p === 'succeeded')).toHaveLength(1);
+    expectOneUpdatePerRole();
+    for (const { requestId, findingId } of requests) {
+      const done = await stored(h, requestId);
+      expect(done.request.stages[0]!.votes).toHaveLength(1);
+      const log = await phases(h, findingId);
+      expect(log.filter((p) => p === 'approved')).toHaveLength(1);
+      expect(log.filter((p) => p === 'succeeded')).toHaveLength(1);
+    }
+    // Each loser was told privately that the request was already decided.
+    const refusals = [...h.slack.ephemerals({ user: APPROVER1 }), ...h.slack.ephemerals({ user: APPROVER2 })];
+    expect(refusals).toHaveLength(RACE_ROLES.length);
+    for (const refusal of refusals) expect(refusal.text).toContain('nothing left to vote on');
   });
 
   it('resumes an approved request after a restart between the last vote and the AWS call, once', async () => {
@@ -135,11 +165,10 @@ describe('an approved Deny runs exactly once', () => {
     // After the lease, the next pass runs it again and finds the Deny already there.
     clock.advance(2 * MINUTE);
     await h.bot.workflow.runDue();
-    const done = await stored(h, requestId);
-    expect(done.request.status).toBe('EXECUTED');
+    await untilStatus(h, requestId, 'EXECUTED');
+    await eventually(async () => (await phases(h, findingId)).includes('succeeded'));
     expect(h.aws.callsTo('UpdateAssumeRolePolicy')).toHaveLength(0);
     expect(denyStatements(h)).toHaveLength(1);
-    expect(await phases(h, findingId)).toContain('succeeded');
     expect((await h.bot.stores.findings.get(findingId))?.denied?.requestId).toBe(requestId);
   });
 });

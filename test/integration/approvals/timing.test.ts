@@ -50,8 +50,7 @@ describe('approval timing on a controllable clock', () => {
 
     // ...and the due work closes it.
     await h.bot.workflow.runDue();
-    const expired = await stored(h, requestId);
-    expect(expired.request.status).toBe('EXPIRED');
+    const expired = await untilStatus(h, requestId, 'EXPIRED');
     expect(expired.request.stages[0]!.votes).toEqual([]);
     const shown = await eventually(() => {
       const m = current(h, message);
@@ -59,7 +58,9 @@ describe('approval timing on a controllable clock', () => {
     });
     expect(JSON.stringify(shown.blocks)).toContain('Expired without a decision');
     expect(hasButtons(shown)).toBe(false);
-    expect(threadNotes(h, ts, /request by <@U0ONCALL> expired without a decision/)).toHaveLength(1);
+    await eventually(
+      () => threadNotes(h, ts, /request by <@U0ONCALL> expired without a decision/).length === 1,
+    );
     expect(await phases(h, findingId)).toContain('expired');
     expect(h.aws.callsTo('UpdateAssumeRolePolicy')).toHaveLength(0);
     expect(h.trustPolicy()).toEqual(aliceTrust);
@@ -81,13 +82,17 @@ describe('approval timing on a controllable clock', () => {
 
     clock.advance(2 * MINUTE);
     await h.bot.workflow.runDue();
-    const reminders = threadNotes(h, ts, REMINDER);
+    const reminders = await eventually(() => {
+      const notes = threadNotes(h, ts, REMINDER);
+      return notes.length > 0 ? notes : undefined;
+    });
     expect(reminders).toHaveLength(1);
     expect(reminders[0]!.text).toContain('<@U0APPROVER1>, <@U0APPROVER2>');
 
     clock.advance(10 * MINUTE);
     await h.bot.workflow.runDue();
     await h.bot.workflow.runDue();
+    await settle();
     expect(threadNotes(h, ts, REMINDER)).toHaveLength(1);
     expect((await phases(h, findingId)).filter((p) => p === 'reminded')).toHaveLength(1);
   });
@@ -138,8 +143,11 @@ remind_after: 30m
     // Overdue: the stage's approver is reminded and the escalation names the head of security.
     clock.advance(2 * MINUTE);
     await h.bot.workflow.runDue();
+    const escalation = await eventually(() => {
+      const notes = threadNotes(h, ts, /Escalation/);
+      return notes.length > 0 ? notes : undefined;
+    });
     expect(threadNotes(h, ts, REMINDER)[0]?.text).toContain('<@U0APPROVER1>');
-    const escalation = threadNotes(h, ts, /Escalation/);
     expect(escalation).toHaveLength(1);
     expect(escalation[0]!.text).toContain('<@U0APPROVER2>, you may now approve or reject it');
     expect((await stored(h, requestId)).request.stages[0]!.escalatedAt).toBeDefined();
@@ -151,6 +159,7 @@ remind_after: 30m
     expect(h.aws.callsTo('UpdateAssumeRolePolicy')).toHaveLength(1);
     expect(h.slack.ephemerals({ user: APPROVER2 })).toHaveLength(1);
     await h.bot.workflow.runDue();
+    await settle();
     expect(threadNotes(h, ts, /Escalation/)).toHaveLength(1);
   });
 });

@@ -4,7 +4,16 @@
  */
 import { APPROVER1, type DenyHarness, startDenyHarness } from '../../helpers/deny';
 import { eventually } from '../../helpers/harness';
-import { MINUTE, type TestClock, phases, requestDeny, testClock, threadNotes, untilStatus } from './support';
+import {
+  MINUTE,
+  type TestClock,
+  phases,
+  requestDeny,
+  settle,
+  testClock,
+  threadNotes,
+  untilStatus,
+} from './support';
 
 const ALERT = /:warning: Deny was applied/;
 
@@ -36,7 +45,10 @@ describe('verifying a Deny after VERIFY_AFTER', () => {
 
     clock.advance(2 * MINUTE);
     await h.bot.workflow.runDue();
-    const alerts = threadNotes(h, ts, ALERT);
+    const alerts = await eventually(() => {
+      const notes = threadNotes(h, ts, ALERT);
+      return notes.length > 0 ? notes : undefined;
+    });
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.text).toContain('still reports this finding as ACTIVE');
     expect(alerts[0]!.text).toContain('<@U0ONCALL>');
@@ -47,6 +59,7 @@ describe('verifying a Deny after VERIFY_AFTER', () => {
     // Once.
     clock.advance(20 * MINUTE);
     await h.bot.workflow.runDue();
+    await settle();
     expect(threadNotes(h, ts, ALERT)).toHaveLength(1);
   });
 
@@ -66,8 +79,9 @@ describe('verifying a Deny after VERIFY_AFTER', () => {
     clock.advance(11 * MINUTE);
     await h.bot.workflow.runDue();
 
+    await eventually(async () => (await phases(h, findingId)).includes('verified'));
+    await settle();
     const log = await phases(h, findingId);
-    expect(log).toContain('verified');
     expect(log).not.toContain('not-verified');
     expect(threadNotes(h, ts, ALERT)).toHaveLength(0);
   });
