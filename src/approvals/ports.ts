@@ -35,8 +35,8 @@ export interface RemedyResult {
   details: Record<string, unknown>;
   /** The Deny now in place (deny), null when removed (undo), undefined when the remedy does not track one. */
   denied?: DenyRecord | null;
-  /** The status Access Analyzer should report once it re-analysed; checked after VERIFY_AFTER. */
-  expectStatus?: FindingStatus;
+  /** Access Analyzer should report the finding RESOLVED once it re-analysed: checked after VERIFY_AFTER. */
+  expectResolved?: boolean;
 }
 
 /**

@@ -20,6 +20,7 @@ import type { Clock, Decision, DecisionLog, FindingRecord, FindingStore } from '
 import type { FindingMessenger } from '../findings/ports';
 import type { FindingSync } from '../findings/sync';
 import type { DecisionPublisher } from '../remediation/ports';
+import { decisionEvent } from '../remediation/publishing-log';
 import { applyDecision, applyDue, canRequest, dueActions, nextDueAt, openRequest } from './policy';
 import { mentionList } from './principals';
 import type { ApprovalNotifier, ApprovalView, GroupResolver, Remedy } from './ports';
@@ -116,42 +117,21 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
   /** Appends to the decision log and publishes the same entry to EventBridge (never throws for the latter). */
   const record = async (entry: Decision, finding?: FindingRecord['finding']) => {
     await decisions.append(entry);
-    await deps.publisher.publish({
-      requestId: entry.requestId,
-      findingId: entry.findingId,
-      action: entry.action,
-      phase: entry.phase,
-      actor: entry.actor,
-      at: entry.at,
-      ...(finding
-        ? { resource: finding.resource, accountId: finding.accountId, region: finding.region }
-        : {}),
-      details: {
-        ...(entry.input !== undefined ? { input: entry.input } : {}),
-        ...(entry.result !== undefined ? { result: entry.result } : {}),
-        ...(entry.error ? { error: entry.error } : {}),
-      },
-    });
-  };
-
-  const viewOf = async (stored: StoredApproval, outcome?: string): Promise<ApprovalView | undefined> => {
-    const findingId = stored.request.findingId;
-    const rec = findingId ? await findings.get(findingId) : undefined;
-    if (!rec) return undefined;
-    const remedy = remedyFor(stored.request.action);
-    return { approval: stored, finding: rec.finding, label: remedy?.label ?? stored.request.action, outcome };
+    await deps.publisher.publish(decisionEvent(entry, finding));
   };
 
   /** Posts the request's message if it has none yet, else edits it. */
   const show = async (stored: StoredApproval, outcome?: string): Promise<StoredApproval> => {
-    const view = await viewOf(stored, outcome);
-    if (!view) return stored;
+    const findingId = stored.request.findingId;
+    const rec = findingId ? await findings.get(findingId) : undefined;
+    if (!rec) return stored;
+    const label = remedyFor(stored.request.action)?.label ?? stored.request.action;
+    const view: ApprovalView = { approval: stored, finding: rec.finding, label, outcome };
     if (stored.message) {
       await deps.notifier.update(stored.message, view);
       return stored;
     }
-    const rec = await findings.get(view.finding.id);
-    const ref = await deps.notifier.post(rec?.slack, view);
+    const ref = await deps.notifier.post(rec.slack, view);
     return (await approvals.attachMessage(stored.request.id, ref)) ?? stored;
   };
 
@@ -330,7 +310,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
         ...(request.plan ? { plan: request.plan } : {}),
       });
       const now = clock.now();
-      const verifyAt = result.expectStatus ? now + deps.verifyAfterMs : undefined;
+      const verifyAt = result.expectResolved ? now + deps.verifyAfterMs : undefined;
       const won = await approvals.completeExecution(requestId, claim.token, {
         status: 'EXECUTED',
         at: now,
@@ -436,7 +416,8 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
     const rec = request.findingId ? await findings.get(request.findingId) : undefined;
     if (!rec) return;
     const remedy = mustRemedy(request.action);
-    const expected = remedy.action === 'undo' ? 'ACTIVE' : 'RESOLVED';
+    // Only remedies that expect the finding resolved (the Deny) get a verification time.
+    const expected = 'RESOLVED';
     const base = { requestId: request.id, findingId: rec.finding.id, action: request.action, actor: 'bot' };
     const at = iso(clock.now());
     if (rec.finding.status === expected) {

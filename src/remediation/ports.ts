@@ -3,6 +3,7 @@
  * EventBridge); the use cases in this folder only see these shapes, so they are tested on the stand-ins
  * with the real SDK clients and, for narrow edge cases, with fakes.
  */
+import type { DecisionPhase } from '../findings/ports';
 import type { PolicyDocument } from './policy-document';
 
 /** A role's trust policy as IAM returns it (GetRole), decoded. */
@@ -55,8 +56,7 @@ export interface DecisionEvent {
   requestId: string;
   findingId: string;
   action: string;
-  /** requested | approved | rejected | expired | vote | succeeded | failed | verified | not-verified */
-  phase: string;
+  phase: DecisionPhase;
   actor: string;
   at: string;
   resource?: string;

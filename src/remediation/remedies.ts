@@ -11,7 +11,7 @@ import {
   applyTrustPolicyUndo,
   planTrustPolicyDeny,
   planTrustPolicyUndo,
-  ROLE_RESOURCE_TYPE,
+  checkRoleFinding,
   type RoleTrustDeps,
   type TrustPolicyChange,
 } from './role-trust';
@@ -34,13 +34,7 @@ function checkDeny(rec: FindingRecord): void {
       `the bot already added a Deny for it (statement ${rec.denied.sid}); use Undo deny to remove it`,
     );
   }
-  if (f.resourceType !== ROLE_RESOURCE_TYPE) {
-    throw new DenyNotApplicableError(
-      `this version adds Deny statements to IAM role trust policies only, and this is a ${f.resourceType}. ` +
-        'Remove the access in its resource policy yourself (Open in console); the message updates when ' +
-        'Access Analyzer resolves the finding',
-    );
-  }
+  checkRoleFinding(f);
 }
 
 const details = (c: TrustPolicyChange) => ({
@@ -74,7 +68,7 @@ export function createRemedies(deps: RoleTrustDeps, clock: Clock): Remedy[] {
           approvedBy: request.approvers,
           at: new Date(clock.now()).toISOString(),
         },
-        expectStatus: 'RESOLVED',
+        expectResolved: true,
       };
     },
   };

@@ -70,11 +70,13 @@ export function roleNameOf(arn: string): string {
   return m[1]!;
 }
 
-function checkRoleFinding(finding: Finding): void {
+/** @throws DenyNotApplicableError for a finding on anything but an IAM role (the only type this version denies). */
+export function checkRoleFinding(finding: Finding): void {
   if (finding.resourceType !== ROLE_RESOURCE_TYPE) {
     throw new DenyNotApplicableError(
-      `this version denies access through IAM role trust policies only, and this is a ${finding.resourceType}; ` +
-        'remove the access in the resource policy yourself (console link on the message)',
+      `this version adds Deny statements to IAM role trust policies only, and this is a ${finding.resourceType}. ` +
+        'Remove the access in its resource policy yourself (Open in console); the message updates when ' +
+        'Access Analyzer resolves the finding',
     );
   }
 }

@@ -51,15 +51,20 @@ export function registerApprovalActions(app: App, deps: ApprovalListenerDeps, af
     await ack();
     const user = body.user.id;
     await afterAck(async () => {
-      let where = { user };
+      let requestId: string | undefined;
       try {
-        const { requestId, stage } = decodeApprovalValue(view.private_metadata);
-        const stored = await deps.approvals.get(requestId);
-        if (stored?.message)
-          where = { ...where, ...{ channel: stored.message.channel, threadTs: stored.message.ts } };
-        await deps.workflow.vote({ requestId, stage, by: user, verdict: 'reject', reason });
+        const value = decodeApprovalValue(view.private_metadata);
+        requestId = value.requestId;
+        await deps.workflow.vote({ ...value, by: user, verdict: 'reject', reason });
       } catch (err) {
-        await deps.reportError(err, where);
+        // A modal has no channel: tell the voter where the request is, when it is known.
+        const message = requestId
+          ? (await deps.approvals.get(requestId).catch(() => undefined))?.message
+          : undefined;
+        await deps.reportError(
+          err,
+          message ? { user, channel: message.channel, threadTs: message.ts } : { user },
+        );
       }
     });
   });

@@ -6,7 +6,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
-import type { Logger } from 'pino';
 import { actionById, type FindingAction } from '../../actions';
 import type { ActionDeps } from '../../actions/types';
 import type { GroupResolver } from '../../approvals/ports';
@@ -97,28 +96,32 @@ export function registerFindingActions(app: App, deps: FindingListenerDeps, afte
   app.action<BlockAction<ButtonAction>>(FINDING_ACTION_PATTERN, async ({ ack, body, action, client }) => {
     await ack();
     if (action.action_id === CONSOLE_LINK_ACTION) return; // a link button: Slack opened the URL itself
-    await afterAck(async () => {
-      const def = actionFor(action.action_id);
-      const { findingId } = decodeFindingValue(action.value);
-      const user = body.user.id;
+    const def = actionFor(action.action_id);
+    const { findingId } = decodeFindingValue(action.value);
+    const user = body.user.id;
+    const clickKey = `${def.id}:${findingId}:${user}:${action.action_ts}`;
+    const prepare = async () => {
       await checkRequester(deps, user);
-      const record = await loadRecord(deps, findingId);
-      if (def.approval && needsAccountConfirmation(deps.policy, record.finding.accountId)) {
-        const meta = {
-          findingId,
-          action: def.id,
-          accountId: record.finding.accountId,
-          channel: body.channel?.id ?? '',
-          ts: body.message?.ts ?? body.container?.message_ts ?? '',
-        };
-        await client.views.open({
-          trigger_id: body.trigger_id,
-          view: confirmAccountModal(meta, def.label),
-        });
-        return;
-      }
-      await run(def, deps, { user, record, clickKey: `${def.id}:${findingId}:${user}:${action.action_ts}` });
-    });
+      return loadRecord(deps, findingId);
+    };
+    if (!def.approval || deps.policy.sensitiveAccounts.length === 0) {
+      await afterAck(async () => run(def, deps, { user, record: await prepare(), clickKey }));
+      return;
+    }
+    // A sensitive account needs a modal, and the trigger_id lasts 3 s: decide now, not behind queued work.
+    const record = await prepare();
+    if (!needsAccountConfirmation(deps.policy, record.finding.accountId)) {
+      await afterAck(async () => run(def, deps, { user, record, clickKey }));
+      return;
+    }
+    const meta = {
+      findingId,
+      action: def.id,
+      accountId: record.finding.accountId,
+      channel: body.channel?.id ?? '',
+      ts: body.message?.ts ?? body.container?.message_ts ?? '',
+    };
+    await client.views.open({ trigger_id: body.trigger_id, view: confirmAccountModal(meta, def.label) });
   });
 
   app.view<ViewSubmitAction>(CONFIRM_ACCOUNT_VIEW, async ({ ack, body, view }) => {
@@ -148,5 +151,3 @@ export function registerFindingActions(app: App, deps: FindingListenerDeps, afte
     });
   });
 }
-
-export type { Logger };
