@@ -11,8 +11,8 @@ import {
   ValidationException,
   type AccessAnalyzerServiceException,
 } from '@aws-sdk/client-accessanalyzer';
-import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
-import { clientConfig, closeAll, failureOf } from './helpers';
+import { type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { closeAll, failureOf, standinWithClient } from './helpers';
 
 const PARTNER = '444455556666';
 
@@ -32,8 +32,7 @@ describe('AWS stand-in: Access Analyzer archive rules over the real SDK', () => 
   const partnerFilter = { 'principal.AWS': { eq: [PARTNER] } };
 
   beforeEach(async () => {
-    aws = await createAwsStandin({ analysisDelayMs: 0 });
-    aa = new AccessAnalyzerClient(clientConfig(aws, { maxAttempts: 1 }));
+    [aws, aa] = await standinWithClient(AccessAnalyzerClient, { analysisDelayMs: 0 }, { maxAttempts: 1 });
     analyzerArn = aws.accessAnalyzer.addAnalyzer({ name: analyzerName }).arn;
   });
 

@@ -12,8 +12,8 @@ import {
   UpdateFindingsCommand,
   ValidationException,
 } from '@aws-sdk/client-accessanalyzer';
-import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
-import { clientConfig, closeAll, credentials, failureOf } from './helpers';
+import { type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { closeAll, credentials, failureOf, standinWithClient } from './helpers';
 
 const failure = failureOf<AccessAnalyzerServiceException>;
 
@@ -23,8 +23,7 @@ describe('AWS stand-in: Access Analyzer errors as the SDK sees them', () => {
   let analyzerArn: string;
 
   beforeEach(async () => {
-    standin = await createAwsStandin();
-    client = new AccessAnalyzerClient(clientConfig(standin, { maxAttempts: 1 }));
+    [standin, client] = await standinWithClient(AccessAnalyzerClient, {}, { maxAttempts: 1 });
     analyzerArn = standin.accessAnalyzer.addAnalyzer({ name: 'account-analyzer' }).arn;
   });
 

@@ -9,8 +9,8 @@ import {
   paginateListFindingsV2,
   type FindingSummaryV2,
 } from '@aws-sdk/client-accessanalyzer';
-import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
-import { clientConfig, closeAll } from './helpers';
+import { type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { closeAll, standinWithClient } from './helpers';
 
 describe('AWS stand-in: Access Analyzer findings over the real SDK', () => {
   let standin: AwsStandin;
@@ -20,8 +20,7 @@ describe('AWS stand-in: Access Analyzer findings over the real SDK', () => {
 
   beforeEach(async () => {
     now = new Date('2024-05-01T10:00:00.000Z');
-    standin = await createAwsStandin({ now: () => now });
-    client = new AccessAnalyzerClient(clientConfig(standin));
+    [standin, client] = await standinWithClient(AccessAnalyzerClient, { now: () => now });
     analyzerArn = standin.accessAnalyzer.addAnalyzer({ name: 'account-analyzer' }).arn;
   });
 

@@ -5,8 +5,8 @@ import {
   ValidatePolicyCommand,
   type AccessAnalyzerServiceException,
 } from '@aws-sdk/client-accessanalyzer';
-import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
-import { clientConfig, closeAll, failureOf } from './helpers';
+import { type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { closeAll, failureOf, standinWithClient } from './helpers';
 
 const failure = failureOf<AccessAnalyzerServiceException>;
 
@@ -15,8 +15,7 @@ describe('AWS stand-in: CheckAccessNotGranted and ValidatePolicy over the real S
   let aa: AccessAnalyzerClient;
 
   beforeEach(async () => {
-    aws = await createAwsStandin();
-    aa = new AccessAnalyzerClient(clientConfig(aws, { maxAttempts: 1 }));
+    [aws, aa] = await standinWithClient(AccessAnalyzerClient, {}, { maxAttempts: 1 });
   });
 
   afterEach(() => closeAll(aws, aa));

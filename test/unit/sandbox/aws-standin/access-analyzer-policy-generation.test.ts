@@ -10,8 +10,8 @@ import {
   type AccessAnalyzerServiceException,
   type StartPolicyGenerationCommandInput,
 } from '@aws-sdk/client-accessanalyzer';
-import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
-import { clientConfig, closeAll, failureOf } from './helpers';
+import { type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { closeAll, failureOf, standinWithClient } from './helpers';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -28,8 +28,11 @@ describe('AWS stand-in: Access Analyzer policy generation over the real SDK', ()
 
   beforeEach(async () => {
     now = new Date('2024-05-01T10:00:00.000Z');
-    aws = await createAwsStandin({ now: () => now, policyGenerationMs: 3000 });
-    aa = new AccessAnalyzerClient(clientConfig(aws, { maxAttempts: 1 }));
+    [aws, aa] = await standinWithClient(
+      AccessAnalyzerClient,
+      { now: () => now, policyGenerationMs: 3000 },
+      { maxAttempts: 1 },
+    );
     roleArn = aws.iam.createRole({
       name: 'BucketCreator',
       trustPolicy: {

@@ -9,8 +9,8 @@ import {
   type AccessAnalyzerServiceException,
   type AccessPreviewFinding,
 } from '@aws-sdk/client-accessanalyzer';
-import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
-import { clientConfig, closeAll, failureOf } from './helpers';
+import { type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { closeAll, failureOf, standinWithClient } from './helpers';
 
 const ALICE = 'arn:aws:iam::999988887777:user/Alice';
 const BOB = 'arn:aws:iam::777788889999:user/Bob';
@@ -32,8 +32,11 @@ describe('AWS stand-in: access previews over the real SDK', () => {
 
   beforeEach(async () => {
     now = new Date('2024-05-01T10:00:00.000Z');
-    aws = await createAwsStandin({ analysisDelayMs: 0, accessPreviewMs: 1000, now: () => now });
-    aa = new AccessAnalyzerClient(clientConfig(aws, { maxAttempts: 1 }));
+    [aws, aa] = await standinWithClient(
+      AccessAnalyzerClient,
+      { analysisDelayMs: 0, accessPreviewMs: 1000, now: () => now },
+      { maxAttempts: 1 },
+    );
     analyzerArn = aws.accessAnalyzer.addAnalyzer({ name: 'MyAnalyzer' }).arn;
     aws.iam.createRole({
       name: 'Audit_CrossAccountRole',

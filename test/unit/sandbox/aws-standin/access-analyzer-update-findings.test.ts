@@ -4,8 +4,8 @@ import {
   ListFindingsV2Command,
   UpdateFindingsCommand,
 } from '@aws-sdk/client-accessanalyzer';
-import { createAwsStandin, type AwsStandin, type StandinFinding } from '../../../../src/sandbox/aws-standin';
-import { clientConfig, closeAll } from './helpers';
+import { type AwsStandin, type StandinFinding } from '../../../../src/sandbox/aws-standin';
+import { closeAll, standinWithClient } from './helpers';
 
 describe('AWS stand-in: Access Analyzer finding changes over the real SDK', () => {
   let standin: AwsStandin;
@@ -15,8 +15,7 @@ describe('AWS stand-in: Access Analyzer finding changes over the real SDK', () =
 
   beforeEach(async () => {
     now = new Date('2024-05-01T10:00:00.000Z');
-    standin = await createAwsStandin({ now: () => now });
-    client = new AccessAnalyzerClient(clientConfig(standin));
+    [standin, client] = await standinWithClient(AccessAnalyzerClient, { now: () => now });
     analyzerArn = standin.accessAnalyzer.addAnalyzer({ name: 'account-analyzer' }).arn;
   });
 

@@ -9,8 +9,8 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
-import { clientConfig, closeAll, failureOf } from './helpers';
+import { type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { closeAll, failureOf, standinWithClient } from './helpers';
 
 const failure = failureOf<EventBridgeServiceException>;
 
@@ -20,8 +20,7 @@ describe('AWS stand-in: EventBridge PutEvents over the real SDK (JSON 1.1)', () 
   const now = new Date('2024-05-01T10:00:00.000Z');
 
   beforeEach(async () => {
-    aws = await createAwsStandin({ now: () => now });
-    events = new EventBridgeClient(clientConfig(aws, { maxAttempts: 1 }));
+    [aws, events] = await standinWithClient(EventBridgeClient, { now: () => now }, { maxAttempts: 1 });
   });
 
   afterEach(() => closeAll(aws, events));
@@ -107,8 +106,7 @@ describe('AWS stand-in: SQS queue policy attribute over the real SDK', () => {
   });
 
   beforeEach(async () => {
-    aws = await createAwsStandin({ analysisDelayMs: 0 });
-    sqs = new SQSClient(clientConfig(aws, { maxAttempts: 1 }));
+    [aws, sqs] = await standinWithClient(SQSClient, { analysisDelayMs: 0 }, { maxAttempts: 1 });
     QueueUrl = aws.sqs.createQueue('orders').url;
   });
 

@@ -2,7 +2,7 @@
  * Shared by the AWS stand-in tests that talk to it through the real AWS SDK v3 clients: dummy credentials, client
  * configuration pointed at a stand-in, teardown, and capturing the error of a call that must fail.
  */
-import type { AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
 
 /** Static dummy credentials; the stand-in does not check signatures, the SDK just needs something to sign with. */
 export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -21,6 +21,19 @@ export interface ClientExtras {
  */
 export function clientConfig(standin: AwsStandin, extras: ClientExtras = {}) {
   return { endpoint: standin.url, region: 'us-west-2', credentials, ...extras };
+}
+
+/**
+ * A fresh stand-in (with `options`) and one SDK client of class `Client` pointed at it, for beforeEach/beforeAll.
+ * @example [aws, iam] = await standinWithClient(IAMClient, { analysisDelayMs: 0 }, { maxAttempts: 1 });
+ */
+export async function standinWithClient<C>(
+  Client: new (config: ReturnType<typeof clientConfig>) => C,
+  options: Parameters<typeof createAwsStandin>[0] = {},
+  extras: ClientExtras = {},
+): Promise<[AwsStandin, C]> {
+  const standin = await createAwsStandin(options);
+  return [standin, new Client(clientConfig(standin, extras))];
 }
 
 /**

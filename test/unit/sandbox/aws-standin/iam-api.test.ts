@@ -10,8 +10,8 @@ import {
   ServiceFailureException,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
-import { clientConfig, closeAll, credentials, failureOf } from './helpers';
+import { type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { closeAll, credentials, failureOf, standinWithClient } from './helpers';
 
 const failure = failureOf<IAMServiceException>;
 
@@ -27,8 +27,7 @@ describe('AWS stand-in: IAM over the real SDK (query protocol)', () => {
   let iam: IAMClient;
 
   beforeEach(async () => {
-    aws = await createAwsStandin({ analysisDelayMs: 0 });
-    iam = new IAMClient(clientConfig(aws, { maxAttempts: 1 }));
+    [aws, iam] = await standinWithClient(IAMClient, { analysisDelayMs: 0 }, { maxAttempts: 1 });
     aws.iam.createRole({
       name: 'Audit_CrossAccountRole',
       trustPolicy: trust('arn:aws:iam::999988887777:user/Alice'),

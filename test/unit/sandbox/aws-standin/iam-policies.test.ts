@@ -15,8 +15,8 @@ import {
   MalformedPolicyDocumentException,
   NoSuchEntityException,
 } from '@aws-sdk/client-iam';
-import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
-import { clientConfig, closeAll, failureOf } from './helpers';
+import { type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { closeAll, failureOf, standinWithClient } from './helpers';
 
 const failure = failureOf<IAMServiceException>;
 
@@ -25,8 +25,7 @@ describe('AWS stand-in: IAM managed and inline policies over the real SDK', () =
   let iam: IAMClient;
 
   beforeEach(async () => {
-    aws = await createAwsStandin({ analysisDelayMs: 0 });
-    iam = new IAMClient(clientConfig(aws, { maxAttempts: 1 }));
+    [aws, iam] = await standinWithClient(IAMClient, { analysisDelayMs: 0 }, { maxAttempts: 1 });
     aws.iam.createRole({
       name: 'Audit_CrossAccountRole',
       trustPolicy: {

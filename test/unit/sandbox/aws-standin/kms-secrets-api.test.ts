@@ -19,8 +19,8 @@ import {
   SecretsManagerClient,
   ValidateResourcePolicyCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { createAwsStandin, type AwsStandin, type KmsKey } from '../../../../src/sandbox/aws-standin';
-import { clientConfig, closeAll, failureOf } from './helpers';
+import { type AwsStandin, type KmsKey } from '../../../../src/sandbox/aws-standin';
+import { closeAll, failureOf, standinWithClient } from './helpers';
 
 const ROOT = 'arn:aws:iam::111122223333:root';
 
@@ -42,8 +42,7 @@ describe('AWS stand-in: KMS key policies over the real SDK (JSON 1.1)', () => {
   let key: KmsKey;
 
   beforeEach(async () => {
-    aws = await createAwsStandin({ analysisDelayMs: 0 });
-    kms = new KMSClient(clientConfig(aws, { maxAttempts: 1 }));
+    [aws, kms] = await standinWithClient(KMSClient, { analysisDelayMs: 0 }, { maxAttempts: 1 });
     key = aws.kms.createKey({ alias: 'alias/shared', description: 'exports' });
   });
 
@@ -170,8 +169,11 @@ describe('AWS stand-in: Secrets Manager resource policies over the real SDK (JSO
   });
 
   beforeEach(async () => {
-    aws = await createAwsStandin({ analysisDelayMs: 0 });
-    secrets = new SecretsManagerClient(clientConfig(aws, { maxAttempts: 1 }));
+    [aws, secrets] = await standinWithClient(
+      SecretsManagerClient,
+      { analysisDelayMs: 0 },
+      { maxAttempts: 1 },
+    );
     SecretId = aws.secretsManager.createSecret({ name: 'prod/db', description: 'database' }).arn;
   });
 

@@ -9,8 +9,8 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
-import { clientConfig, closeAll, failureOf } from './helpers';
+import { type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { closeAll, failureOf, standinWithClient } from './helpers';
 
 const Bucket = 'amzn-s3-demo-bucket';
 
@@ -36,8 +36,11 @@ describe('AWS stand-in: S3 bucket policies over the real SDK (REST-XML, path sty
   let s3: S3Client;
 
   beforeEach(async () => {
-    aws = await createAwsStandin({ analysisDelayMs: 0 });
-    s3 = new S3Client(clientConfig(aws, { forcePathStyle: true, maxAttempts: 1 }));
+    [aws, s3] = await standinWithClient(
+      S3Client,
+      { analysisDelayMs: 0 },
+      { forcePathStyle: true, maxAttempts: 1 },
+    );
     aws.s3.createBucket({ name: Bucket });
   });
 

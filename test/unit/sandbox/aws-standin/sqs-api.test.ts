@@ -12,8 +12,8 @@ import {
   SQSClient,
   SQSServiceException,
 } from '@aws-sdk/client-sqs';
-import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
-import { clientConfig, closeAll, failureOf } from './helpers';
+import { type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { closeAll, failureOf, standinWithClient } from './helpers';
 
 const failure = failureOf<SQSServiceException>;
 
@@ -23,8 +23,7 @@ describe('AWS stand-in: SQS over the real SDK', () => {
   let queueUrl: string;
 
   beforeEach(async () => {
-    standin = await createAwsStandin();
-    sqs = new SQSClient(clientConfig(standin, { maxAttempts: 1 }));
+    [standin, sqs] = await standinWithClient(SQSClient, {}, { maxAttempts: 1 });
     queueUrl = standin.sqs.createQueue('findings').url;
   });
 

@@ -1,6 +1,6 @@
 import { ChangeMessageVisibilityCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { createAwsStandin, type AwsStandin } from '../../../../src/sandbox/aws-standin';
-import { clientConfig, closeAll } from './helpers';
+import { type AwsStandin } from '../../../../src/sandbox/aws-standin';
+import { closeAll, standinWithClient } from './helpers';
 
 describe('AWS stand-in: SQS delivery timing and redrive over the real SDK', () => {
   let standin: AwsStandin;
@@ -8,8 +8,7 @@ describe('AWS stand-in: SQS delivery timing and redrive over the real SDK', () =
   let queueUrl: string;
 
   beforeEach(async () => {
-    standin = await createAwsStandin();
-    sqs = new SQSClient(clientConfig(standin, { maxAttempts: 1 }));
+    [standin, sqs] = await standinWithClient(SQSClient, {}, { maxAttempts: 1 });
     queueUrl = standin.sqs.createQueue('findings').url;
   });
 
