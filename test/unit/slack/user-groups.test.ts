@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import pino from 'pino';
-import { createSlackStandin, type SlackStandin } from '../../../src/sandbox/slack-standin';
+import { type SlackStandin } from '../../../src/sandbox/slack-standin';
 import { createGroupResolver } from '../../../src/slack/user-groups';
-import { clientFor } from '../sandbox/slack-standin/web-client-helpers';
+import { standinWithClient } from '../sandbox/slack-standin/web-client-helpers';
 
 const APPROVERS = ['U0APPROVER1', 'U0APPROVER2'];
 
@@ -15,8 +15,7 @@ describe('createGroupResolver (against the Slack stand-in)', () => {
   let log: pino.Logger;
 
   beforeEach(async () => {
-    standin = await createSlackStandin({ signingSecret: 'test-secret' });
-    client = clientFor(standin);
+    [standin, client] = await standinWithClient();
     clock = 1_000_000;
     logLines = [];
     log = pino({ level: 'info' }, { write: (line: string) => logLines.push(JSON.parse(line)) });

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import { createSlackStandin, validateBlocks, type SlackStandin } from '../../../../src/sandbox/slack-standin';
-import { clientFor } from './web-client-helpers';
+import { validateBlocks, type SlackStandin } from '../../../../src/sandbox/slack-standin';
+import { standinWithClient } from './web-client-helpers';
 
 const CHANNEL = 'C0SECURITY';
 const plain = (text: string) => ({ type: 'plain_text', text });
@@ -48,8 +48,7 @@ describe('Slack stand-in Block Kit limits', () => {
   let client: WebClient;
 
   beforeAll(async () => {
-    standin = await createSlackStandin({ signingSecret: 'test-secret' });
-    client = clientFor(standin);
+    [standin, client] = await standinWithClient();
   });
 
   afterAll(() => standin.close());

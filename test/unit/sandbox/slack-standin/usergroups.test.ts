@@ -1,14 +1,13 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
-import { createSlackStandin, type SlackStandin } from '../../../../src/sandbox/slack-standin';
-import { clientFor, slackError } from './web-client-helpers';
+import { type SlackStandin } from '../../../../src/sandbox/slack-standin';
+import { slackError, standinWithClient } from './web-client-helpers';
 
 describe('Slack stand-in Web API: user groups', () => {
   let standin: SlackStandin;
   let client: WebClient;
 
   beforeEach(async () => {
-    standin = await createSlackStandin({ signingSecret: 'test-secret' });
-    client = clientFor(standin);
+    [standin, client] = await standinWithClient();
   });
 
   afterEach(() => standin.close());

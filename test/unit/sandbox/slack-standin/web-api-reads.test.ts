@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import { createSlackStandin, type SlackStandin } from '../../../../src/sandbox/slack-standin';
-import { clientFor, slackError } from './web-client-helpers';
+import { type SlackStandin } from '../../../../src/sandbox/slack-standin';
+import { slackError, standinWithClient } from './web-client-helpers';
 
 const CHANNEL = 'C0SECURITY';
 
@@ -9,8 +9,7 @@ describe('Slack stand-in Web API: threads, history and lookups', () => {
   let client: WebClient;
 
   beforeEach(async () => {
-    standin = await createSlackStandin({ signingSecret: 'test-secret' });
-    client = clientFor(standin);
+    [standin, client] = await standinWithClient();
   });
 
   afterEach(() => standin.close());

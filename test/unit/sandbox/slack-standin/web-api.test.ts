@@ -4,7 +4,7 @@ import {
   DEFAULT_BOT_TOKEN,
   type SlackStandin,
 } from '../../../../src/sandbox/slack-standin';
-import { clientFor, silent, slackError } from './web-client-helpers';
+import { clientFor, silent, slackError, standinWithClient } from './web-client-helpers';
 
 const CHANNEL = 'C0SECURITY';
 
@@ -13,8 +13,7 @@ describe('Slack stand-in Web API', () => {
   let client: WebClient;
 
   beforeEach(async () => {
-    standin = await createSlackStandin({ signingSecret: 'test-secret' });
-    client = clientFor(standin);
+    [standin, client] = await standinWithClient();
   });
 
   afterEach(() => standin.close());

@@ -3,7 +3,11 @@
  * a stand-in, and a way to read the Slack error a rejected call carried.
  */
 import { WebClient, type Logger, type WebClientOptions } from '@slack/web-api';
-import { DEFAULT_BOT_TOKEN, type SlackStandin } from '../../../../src/sandbox/slack-standin';
+import {
+  createSlackStandin,
+  DEFAULT_BOT_TOKEN,
+  type SlackStandin,
+} from '../../../../src/sandbox/slack-standin';
 
 /** A logger that drops everything, so expected failures do not clutter the test output. */
 export const silent: Logger = {
@@ -44,4 +48,15 @@ export async function slackError(
     return { code: e.code, error: e.data?.error, data: e.data };
   }
   throw new Error('expected the call to fail');
+}
+
+/**
+ * A fresh stand-in (signing secret `test-secret` unless `options` say otherwise) and a `WebClient` for it.
+ * @example [standin, client] = await standinWithClient();
+ */
+export async function standinWithClient(
+  options: Partial<Parameters<typeof createSlackStandin>[0]> = {},
+): Promise<[SlackStandin, WebClient]> {
+  const standin = await createSlackStandin({ signingSecret: 'test-secret', ...options });
+  return [standin, clientFor(standin)];
 }
