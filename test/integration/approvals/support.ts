@@ -100,6 +100,24 @@ export function threadNotes(h: DenyHarness, cardTs: string, pattern: RegExp): St
     .filter((r) => !JSON.stringify(r.blocks ?? []).includes('Request `') && pattern.test(r.text));
 }
 
+/** Waits until at least one thread note matches `pattern`, and returns those that do. */
+export async function threadNotesAppear(
+  h: DenyHarness,
+  cardTs: string,
+  pattern: RegExp,
+): Promise<StoredMessage[]> {
+  return eventually(() => {
+    const notes = threadNotes(h, cardTs, pattern);
+    return notes.length > 0 ? notes : undefined;
+  });
+}
+
+/** Moves the bot's clock forward by `ms` and runs the due work once, as the bot's timer would. */
+export async function advanceAndRunDue(h: DenyHarness, clock: TestClock, ms: number): Promise<void> {
+  clock.advance(ms);
+  await h.bot.workflow.runDue();
+}
+
 /** Waits for the `n`-th ephemeral shown to `user` and returns it. */
 export async function nthEphemeral(h: DenyHarness, user: string, n = 1): Promise<Ephemeral> {
   return eventually(() => h.slack.ephemerals({ user })[n - 1]);

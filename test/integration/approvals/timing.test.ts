@@ -19,6 +19,8 @@ import {
   testClock,
   threadNotes,
   untilStatus,
+  advanceAndRunDue,
+  threadNotesAppear,
 } from './support';
 
 const REMINDER = /:bell: Reminder/;
@@ -39,8 +41,7 @@ describe('approval timing on a controllable clock', () => {
     const { message, requestId } = await requestDeny(h, ts);
 
     // Just before the TTL nothing expires.
-    clock.advance(59 * MINUTE);
-    await h.bot.workflow.runDue();
+    await advanceAndRunDue(h, clock, 59 * MINUTE);
     expect((await stored(h, requestId)).request.status).toBe('PENDING');
 
     // After it, a vote is refused even before the due work ran...
@@ -76,21 +77,15 @@ describe('approval timing on a controllable clock', () => {
     const { ts, findingId } = await h.card();
     await requestDeny(h, ts);
 
-    clock.advance(29 * MINUTE);
-    await h.bot.workflow.runDue();
+    await advanceAndRunDue(h, clock, 29 * MINUTE);
     expect(threadNotes(h, ts, REMINDER)).toHaveLength(0);
 
-    clock.advance(2 * MINUTE);
-    await h.bot.workflow.runDue();
-    const reminders = await eventually(() => {
-      const notes = threadNotes(h, ts, REMINDER);
-      return notes.length > 0 ? notes : undefined;
-    });
+    await advanceAndRunDue(h, clock, 2 * MINUTE);
+    const reminders = await threadNotesAppear(h, ts, REMINDER);
     expect(reminders).toHaveLength(1);
     expect(reminders[0]!.text).toContain('<@U0APPROVER1>, <@U0APPROVER2>');
 
-    clock.advance(10 * MINUTE);
-    await h.bot.workflow.runDue();
+    await advanceAndRunDue(h, clock, 10 * MINUTE);
     await h.bot.workflow.runDue();
     await settle();
     expect(threadNotes(h, ts, REMINDER)).toHaveLength(1);
@@ -136,17 +131,12 @@ remind_after: 30m
     // Before the escalation, the head of security is not an approver.
     await clickApprove(h, message, APPROVER2);
     expect((await nthEphemeral(h, APPROVER2)).text).toContain('You are not an approver');
-    clock.advance(29 * MINUTE);
-    await h.bot.workflow.runDue();
+    await advanceAndRunDue(h, clock, 29 * MINUTE);
     expect(threadNotes(h, ts, /Escalation/)).toHaveLength(0);
 
     // Overdue: the stage's approver is reminded and the escalation names the head of security.
-    clock.advance(2 * MINUTE);
-    await h.bot.workflow.runDue();
-    const escalation = await eventually(() => {
-      const notes = threadNotes(h, ts, /Escalation/);
-      return notes.length > 0 ? notes : undefined;
-    });
+    await advanceAndRunDue(h, clock, 2 * MINUTE);
+    const escalation = await threadNotesAppear(h, ts, /Escalation/);
     expect(threadNotes(h, ts, REMINDER)[0]?.text).toContain('<@U0APPROVER1>');
     expect(escalation).toHaveLength(1);
     expect(escalation[0]!.text).toContain('<@U0APPROVER2>, you may now approve or reject it');

@@ -13,6 +13,8 @@ import {
   testClock,
   threadNotes,
   untilStatus,
+  advanceAndRunDue,
+  threadNotesAppear,
 } from './support';
 
 const ALERT = /:warning: Deny was applied/;
@@ -39,16 +41,11 @@ describe('verifying a Deny after VERIFY_AFTER', () => {
     expect(h.aws.callsTo('UpdateAssumeRolePolicy')).toHaveLength(1);
 
     // Not before VERIFY_AFTER.
-    clock.advance(9 * MINUTE);
-    await h.bot.workflow.runDue();
+    await advanceAndRunDue(h, clock, 9 * MINUTE);
     expect(threadNotes(h, ts, ALERT)).toHaveLength(0);
 
-    clock.advance(2 * MINUTE);
-    await h.bot.workflow.runDue();
-    const alerts = await eventually(() => {
-      const notes = threadNotes(h, ts, ALERT);
-      return notes.length > 0 ? notes : undefined;
-    });
+    await advanceAndRunDue(h, clock, 2 * MINUTE);
+    const alerts = await threadNotesAppear(h, ts, ALERT);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.text).toContain('still reports this finding as ACTIVE');
     expect(alerts[0]!.text).toContain('<@U0ONCALL>');
@@ -57,8 +54,7 @@ describe('verifying a Deny after VERIFY_AFTER', () => {
     expect(await phases(h, findingId)).not.toContain('verified');
 
     // Once.
-    clock.advance(20 * MINUTE);
-    await h.bot.workflow.runDue();
+    await advanceAndRunDue(h, clock, 20 * MINUTE);
     await settle();
     expect(threadNotes(h, ts, ALERT)).toHaveLength(1);
   });
@@ -76,8 +72,7 @@ describe('verifying a Deny after VERIFY_AFTER', () => {
     await h.bot.workflow.runDue();
     expect(await phases(h, findingId)).not.toContain('verified');
 
-    clock.advance(11 * MINUTE);
-    await h.bot.workflow.runDue();
+    await advanceAndRunDue(h, clock, 11 * MINUTE);
 
     await eventually(async () => (await phases(h, findingId)).includes('verified'));
     await settle();

@@ -13,9 +13,9 @@ const FINDING_ID = '5a3b7c9d-1111-4e2f-9a8b-0123456789ab';
 describe('Archive', () => {
   let h: Harness;
   let ts: string;
-  beforeEach(async () => {
-    h = await startHarness();
-    // The analyzer has the finding, and its event reached the bot.
+  /** Starts the bot; the analyzer has the finding, and its event reached the bot. */
+  const start = async (env?: Record<string, string>) => {
+    h = await startHarness(env ? { env } : {});
     h.aws.accessAnalyzer.addFinding({
       id: FINDING_ID,
       analyzerArn: h.analyzerArn,
@@ -26,7 +26,8 @@ describe('Archive', () => {
     });
     await h.postEvent(roleAlice({ resource: 'arn:aws:iam::111122223333:role/Audit_CrossAccountRole' }));
     ts = h.slack.messages(CHANNEL)[0]!.ts;
-  });
+  };
+  beforeEach(() => start());
   afterEach(async () => {
     await h.stop();
   });
@@ -164,17 +165,7 @@ describe('Archive', () => {
         file,
         'actions:\n  archive:\n    stages:\n      - name: leads\n        approvers: [U0APPROVER1]\n',
       );
-      h = await startHarness({ env: { APPROVAL_POLICY_FILE: file } });
-      h.aws.accessAnalyzer.addFinding({
-        id: FINDING_ID,
-        analyzerArn: h.analyzerArn,
-        resource: 'arn:aws:iam::111122223333:role/Audit_CrossAccountRole',
-        resourceType: 'AWS::IAM::Role',
-        principal: { AWS: 'arn:aws:iam::999988887777:user/Alice' },
-        action: ['sts:AssumeRole'],
-      });
-      await h.postEvent(roleAlice({ resource: 'arn:aws:iam::111122223333:role/Audit_CrossAccountRole' }));
-      ts = h.slack.messages(CHANNEL)[0]!.ts;
+      await start({ APPROVAL_POLICY_FILE: file });
     });
     afterEach(async () => {
       await rm(dir, { recursive: true, force: true });
