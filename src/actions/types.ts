@@ -2,6 +2,7 @@
  * A finding action is one file plus one registry line (src/actions/index.ts). The buttons on the finding
  * card, the Slack routing, the IAM permissions the bot needs and the docs all derive from the registry.
  */
+import type { View } from '@slack/types';
 import type { Logger } from 'pino';
 import type { Workflow } from '../approvals/workflow';
 import type { ApprovalAction, ApprovalPolicy } from '../approvals/types';
@@ -49,5 +50,19 @@ export interface FindingAction {
    * SENSITIVE_ACCOUNTS account must type the account id before the action is requested.
    */
   approval?: ApprovalAction;
-  execute(request: ActionRequest, deps: ActionDeps): Promise<ActionResult>;
+  /**
+   * Actions that ask for input first: the click opens this modal at once (Slack's trigger_id lasts 3 s, so
+   * only the stored record is read, never AWS), and the action's own view listener handles the submission.
+   */
+  modal?(record: FindingRecord, origin: ClickOrigin): View;
+  /** What a click does (after the ack, with bounded concurrency). Actions with a `modal` have none. */
+  execute?(request: ActionRequest, deps: ActionDeps): Promise<ActionResult>;
+}
+
+/** Where a click came from: carried in a modal's private_metadata so its submission can answer there. */
+export interface ClickOrigin {
+  user: string;
+  channel: string;
+  /** The finding message's ts. */
+  ts: string;
 }

@@ -4,6 +4,7 @@
  */
 import type { Finding, FindingStatus } from '../findings/finding';
 import type { DenyRecord, FindingRecord, SlackRef } from '../findings/ports';
+import type { ChainOptions } from './policy';
 import type { StoredApproval } from './store-port';
 import type { ApprovalAction, GroupsOf } from './types';
 
@@ -39,6 +40,9 @@ export interface RemedyResult {
   expectResolved?: boolean;
 }
 
+/** What the requester filled in (e.g. the archive rule's criteria from its modal); validated by `check`. */
+export type RemedyParams = Record<string, unknown>;
+
 /**
  * One remediation the workflow can run after approval. `plan` runs before the request is stored (its result
  * is what approvers see); `apply` runs exactly once per approved request and must be idempotent with respect
@@ -49,9 +53,16 @@ export interface Remedy {
   label: string;
   /** Statuses the finding may be in for the request to start. */
   statuses: readonly FindingStatus[];
-  /** Throws an AppError (shown to the requester) when the remedy does not apply to this finding. */
-  check(record: FindingRecord): void;
-  plan(record: FindingRecord): Promise<Record<string, unknown>>;
+  /**
+   * Whether a request holds the finding's claim (one open request per finding) while it is open. Default true.
+   * False for requests about more than this one finding (archive rules), which may run beside a Deny.
+   */
+  claimsFinding?: boolean;
+  /** Throws an AppError (shown to the requester) when the remedy does not apply to this finding or params. */
+  check(record: FindingRecord, params?: RemedyParams): void;
+  plan(record: FindingRecord, params?: RemedyParams): Promise<Record<string, unknown>>;
+  /** Extra approval stages the plan calls for (a broad archive rule needs one more stage). */
+  chainOptions?(plan: Record<string, unknown>): ChainOptions;
   apply(
     record: FindingRecord,
     request: { id: string; requester: string; approvers: string[]; plan?: Record<string, unknown> },

@@ -23,7 +23,7 @@ import type { DecisionPublisher } from '../remediation/ports';
 import { decisionEvent } from '../remediation/publishing-log';
 import { applyDecision, applyDue, canRequest, dueActions, nextDueAt, openRequest } from './policy';
 import { mentionList } from './principals';
-import type { ApprovalNotifier, ApprovalView, GroupResolver, Remedy } from './ports';
+import type { ApprovalNotifier, ApprovalView, GroupResolver, Remedy, RemedyParams } from './ports';
 import { decide } from './decide';
 import type { StoredApproval, ApprovalStore } from './store-port';
 import type { ApprovalAction, ApprovalPolicy, ApprovalRequest, Decision as VoteDecision } from './types';
@@ -58,6 +58,8 @@ export interface RequestInput {
   idempotencyKey: string;
   /** The request id to use (also the key of the decision-log entries and of the AWS call). */
   requestId: string;
+  /** What the requester filled in (a modal's values), passed to the remedy's check and plan. */
+  params?: RemedyParams;
 }
 
 export interface VoteInput {
@@ -141,9 +143,11 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
     if (rec?.slack) await deps.messenger.threadReply(rec.slack, text);
   };
 
+  const claims = (action: ApprovalAction) => remedyFor(action)?.claimsFinding !== false;
+
   /** Closes a request that will not run: the finding's claim is dropped so it can be asked for again. */
   const releaseFinding = async (request: ApprovalRequest) => {
-    if (!request.findingId) return;
+    if (!request.findingId || !claims(request.action)) return;
     await findings.abortAction(request.findingId, request.id);
     await deps.sync(request.findingId, { justChanged: true });
   };
@@ -153,18 +157,27 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
     const rec = await findings.get(input.findingId);
     if (!rec)
       throw new RefusedError('The bot has no record of this finding; it may belong to another deployment.');
-    remedy.check(rec);
+    remedy.check(rec, input.params);
     const groups = await groupsFor();
-    const allowed = canRequest(policy, input.action, input.requester, groups);
-    if (allowed.kind === 'refused') throw new RefusedError(allowed.reason);
+    // Refuse early (before any AWS read) when even the base chain could not be completed.
+    const baseCheck = canRequest(policy, input.action, input.requester, groups);
+    if (baseCheck.kind === 'refused') throw new RefusedError(baseCheck.reason);
     const now = clock.now();
+    const claim = remedy.claimsFinding !== false;
     // One open request per finding: the claim lasts as long as the request can stay open.
-    await findings.beginAction(
-      rec.finding.id,
-      { action: input.action, requestId: input.requestId, by: input.requester, until: now + policy.ttlMs },
-      now,
-      { statuses: remedy.statuses },
-    );
+    if (claim) {
+      await findings.beginAction(
+        rec.finding.id,
+        { action: input.action, requestId: input.requestId, by: input.requester, until: now + policy.ttlMs },
+        now,
+        { statuses: remedy.statuses },
+      );
+    } else if (!remedy.statuses.includes(rec.finding.status)) {
+      throw new RefusedError(
+        `${remedy.label} cannot be requested while the finding is ${rec.finding.status.toLowerCase()}.`,
+      );
+    }
+    const free = () => (claim ? findings.abortAction(rec.finding.id, input.requestId) : Promise.resolve());
     const base = {
       requestId: input.requestId,
       findingId: rec.finding.id,
@@ -172,10 +185,17 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
       actor: input.requester,
     };
     let plan: Record<string, unknown>;
+    let chain: ApprovalRequest['chain'];
     try {
-      plan = await remedy.plan(rec);
+      plan = await remedy.plan(rec, input.params);
+      // The plan may call for more stages (a broad archive rule); check the full chain can be completed.
+      const allowed = remedy.chainOptions
+        ? canRequest(policy, input.action, input.requester, groups, remedy.chainOptions(plan))
+        : baseCheck;
+      if (allowed.kind === 'refused') throw new RefusedError(allowed.reason);
+      chain = allowed.chain;
     } catch (err) {
-      await findings.abortAction(rec.finding.id, input.requestId);
+      await free();
       await record({ ...base, phase: 'failed', at: iso(clock.now()), error: errorMessage(err) }, rec.finding);
       throw err;
     }
@@ -183,7 +203,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
       id: input.requestId,
       action: input.action,
       requester: input.requester,
-      chain: allowed.chain,
+      chain,
       now,
       findingId: rec.finding.id,
       plan,
@@ -193,7 +213,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
       stored = await approvals.create(opened, input.idempotencyKey, nextDueAt(opened, policy));
     } catch (err) {
       // Nothing was stored: free the finding so the request can be made again.
-      await findings.abortAction(rec.finding.id, input.requestId);
+      await free();
       throw err;
     }
     if (!stored.created) return stored;
@@ -322,7 +342,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
       }
       if (result.denied !== undefined) {
         await findings.finishRemediation(rec.finding.id, requestId, { denied: result.denied });
-      } else {
+      } else if (remedy.claimsFinding !== false) {
         await findings.abortAction(rec.finding.id, requestId);
       }
       await record(

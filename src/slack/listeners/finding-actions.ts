@@ -84,6 +84,7 @@ async function run(
 ): Promise<void> {
   const requestId = randomUUID();
   const log = deps.log.child({ action: def.id, user: input.user });
+  if (!def.execute) throw new Error(`action ${def.id} has no execute`);
   log.info({ findingId: input.record.finding.id, requestId }, 'finding action requested');
   const result = await def.execute(
     { actor: input.user, requestId, record: input.record, clickKey: input.clickKey },
@@ -104,6 +105,17 @@ export function registerFindingActions(app: App, deps: FindingListenerDeps, afte
       await checkRequester(deps, user);
       return loadRecord(deps, findingId);
     };
+    const origin = {
+      user,
+      channel: body.channel?.id ?? '',
+      ts: body.message?.ts ?? body.container?.message_ts ?? '',
+    };
+    if (def.modal) {
+      // The modal must open while the trigger_id is valid: no queue, only the stored record is read.
+      const record = await prepare();
+      await client.views.open({ trigger_id: body.trigger_id, view: def.modal(record, origin) });
+      return;
+    }
     if (!def.approval || deps.policy.sensitiveAccounts.length === 0) {
       await afterAck(async () => run(def, deps, { user, record: await prepare(), clickKey }));
       return;
@@ -118,8 +130,8 @@ export function registerFindingActions(app: App, deps: FindingListenerDeps, afte
       findingId,
       action: def.id,
       accountId: record.finding.accountId,
-      channel: body.channel?.id ?? '',
-      ts: body.message?.ts ?? body.container?.message_ts ?? '',
+      channel: origin.channel,
+      ts: origin.ts,
     };
     await client.views.open({ trigger_id: body.trigger_id, view: confirmAccountModal(meta, def.label) });
   });
