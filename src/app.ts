@@ -16,6 +16,7 @@ import { createFindingsSource } from './aws/access-analyzer';
 import { createAccessPreviewer } from './aws/access-preview';
 import { createDecisionPublisher } from './aws/decision-events';
 import { createTrustPolicyGateway } from './aws/iam-roles';
+import { createResourcePolicyGateways } from './aws/resource-policies';
 import type { AwsClients } from './aws/clients';
 import type { Config } from './config';
 import { errorMessage } from './errors';
@@ -139,6 +140,7 @@ export function createBot(deps: BotDeps): Bot {
       ...createRemedies(
         {
           roles: createTrustPolicyGateway(deps.aws.iam),
+          gateways: createResourcePolicyGateways(deps.aws),
           previewer: createAccessPreviewer(deps.aws.accessAnalyzer),
           maxChars: config.trustPolicyMaxChars,
           ...(config.organizationId ? { organizationId: config.organizationId } : {}),

@@ -2,10 +2,37 @@
  * Deny and Undo deny: remediations that go through the approval chain (`deny`, `undo`). A click starts an
  * approval request (src/approvals/workflow.ts); the remedy (src/remediation/remedies.ts) runs after approval.
  * @example clicking Deny on the Audit_CrossAccountRole finding → a request in the thread with the trust-policy
- *   diff and evidence; once approved, UpdateAssumeRolePolicy adds `Deny` for Alice.
+ *   diff and evidence; once approved, UpdateAssumeRolePolicy adds `Deny` for Alice. On a public bucket the same
+ *   goes through the bucket policy (PutBucketPolicy); see src/remediation/deny-support.ts for where each type's
+ *   Deny goes and what the click says for types that take none.
  */
 import type { ApprovalAction } from '../approvals/types';
 import type { FindingAction } from './types';
+
+/** Reading and writing the policies a Deny goes into (role trust, bucket, key, queue and secret policies). */
+const POLICY_EDIT_PERMISSIONS = [
+  'iam:GetRole',
+  'iam:UpdateAssumeRolePolicy',
+  's3:GetBucketPolicy',
+  's3:PutBucketPolicy',
+  's3:DeleteBucketPolicy',
+  'kms:GetKeyPolicy',
+  'kms:PutKeyPolicy',
+  'sqs:GetQueueUrl',
+  'sqs:GetQueueAttributes',
+  'sqs:SetQueueAttributes',
+  'secretsmanager:GetResourcePolicy',
+  'secretsmanager:PutResourcePolicy',
+  'secretsmanager:DeleteResourcePolicy',
+  'secretsmanager:ValidateResourcePolicy',
+];
+
+/** The access preview shown to approvers as evidence. */
+const PREVIEW_PERMISSIONS = [
+  'access-analyzer:CreateAccessPreview',
+  'access-analyzer:GetAccessPreview',
+  'access-analyzer:ListAccessPreviewFindings',
+];
 
 /** The click starts an approval request for `action`; the remedy runs once it is approved. */
 const requestApproval =
@@ -32,13 +59,7 @@ export const deny: FindingAction = {
     confirm: 'Request Deny',
     deny: 'Cancel',
   },
-  permissions: [
-    'iam:GetRole',
-    'iam:UpdateAssumeRolePolicy',
-    'access-analyzer:CreateAccessPreview',
-    'access-analyzer:GetAccessPreview',
-    'access-analyzer:ListAccessPreviewFindings',
-  ],
+  permissions: [...POLICY_EDIT_PERMISSIONS, ...PREVIEW_PERMISSIONS],
   appliesTo: ({ finding: f, denied }) =>
     f.kind === 'external' && f.status === 'ACTIVE' && !f.isDeleted && !f.error && !denied,
   execute: requestApproval('deny'),
@@ -54,7 +75,7 @@ export const undoDeny: FindingAction = {
     confirm: 'Request Undo',
     deny: 'Cancel',
   },
-  permissions: ['iam:GetRole', 'iam:UpdateAssumeRolePolicy'],
+  permissions: [...POLICY_EDIT_PERMISSIONS],
   appliesTo: ({ denied, pending }) => denied !== undefined && pending?.action !== 'undo',
   execute: requestApproval('undo'),
 };

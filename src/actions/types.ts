@@ -2,7 +2,7 @@
  * A finding action is one file plus one registry line (src/actions/index.ts). The buttons on the finding
  * card, the Slack routing, the IAM permissions the bot needs and the docs all derive from the registry.
  */
-import type { View } from '@slack/types';
+import type { ModalView as View } from '../slack/blocks/modal-view';
 import type { Logger } from 'pino';
 import type { Workflow } from '../approvals/workflow';
 import type { ApprovalAction, ApprovalPolicy } from '../approvals/types';

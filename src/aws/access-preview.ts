@@ -1,7 +1,8 @@
 /**
- * Access previews (the AccessPreviewer port): asks Access Analyzer what a proposed role trust policy would do to
- * a finding before anything is written. Evidence is advisory, so nothing here throws: every AWS error, a FAILED
- * preview or a time-out becomes an `unavailable` verdict with a sentence for Slack approvers.
+ * Access previews (the AccessPreviewer port): asks Access Analyzer what a proposed policy (a role trust policy,
+ * or a bucket, key, queue or secret policy) would do to a finding before anything is written. Evidence is
+ * advisory, so nothing here throws: every AWS error, a FAILED preview or a time-out becomes an `unavailable`
+ * verdict with a sentence for Slack approvers.
  * IAM actions used: access-analyzer:CreateAccessPreview, access-analyzer:GetAccessPreview,
  * access-analyzer:ListAccessPreviewFindings (on the analyzer).
  *
@@ -13,6 +14,13 @@
  * is NEW. So `resolves` needs that positive CHANGED→RESOLVED entry for the finding. A finding the preview does
  * not mention at all (already RESOLVED, or on another resource) is not evidence either way → `unavailable`,
  * unless the proposal opens new access, which is `does-not-resolve` whatever happens to the finding.
+ *
+ * Configurations per resource type (CreateAccessPreview `configurations[arn]`, SDK type Configuration):
+ * AWS::IAM::Role → iamRole.trustPolicy; AWS::S3::Bucket → s3Bucket.bucketPolicy; AWS::KMS::Key →
+ * kmsKey.keyPolicies.default (the only key policy name); AWS::SQS::Queue → sqsQueue.queuePolicy;
+ * AWS::SecretsManager::Secret → secretsManagerSecret.secretPolicy. Only the policy is proposed: for an
+ * existing resource Access Analyzer keeps everything else as it is (bucket ACLs, Block Public Access, access
+ * points, KMS grants, the secret's key). Other resource types get no preview (`unavailable`).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -22,6 +30,7 @@ import {
   type AccessAnalyzerClient,
   type AccessPreview,
   type AccessPreviewFinding,
+  type Configuration,
 } from '@aws-sdk/client-accessanalyzer';
 import { serializePolicyDocument } from '../remediation/policy-document';
 import type { AccessPreviewer, PreviewVerdict } from '../remediation/ports';
@@ -136,6 +145,39 @@ export function judgePreview(findings: AccessPreviewFinding[], findingId: string
   };
 }
 
+/** How each previewable resource type carries its policy in a preview, and what people call that policy. */
+const PREVIEWABLE: Record<string, { noun: string; configuration: (policy: string) => Configuration }> = {
+  'AWS::IAM::Role': {
+    noun: 'trust policy',
+    configuration: (policy) => ({ iamRole: { trustPolicy: policy } }),
+  },
+  'AWS::S3::Bucket': {
+    noun: 'bucket policy',
+    configuration: (policy) => ({ s3Bucket: { bucketPolicy: policy } }),
+  },
+  'AWS::KMS::Key': {
+    noun: 'key policy',
+    configuration: (policy) => ({ kmsKey: { keyPolicies: { default: policy } } }),
+  },
+  'AWS::SQS::Queue': {
+    noun: 'queue policy',
+    configuration: (policy) => ({ sqsQueue: { queuePolicy: policy } }),
+  },
+  'AWS::SecretsManager::Secret': {
+    noun: 'secret policy',
+    configuration: (policy) => ({ secretsManagerSecret: { secretPolicy: policy } }),
+  },
+};
+
+/**
+ * The preview configuration for `resourceType` with `policy` as its policy; undefined for types the bot does
+ * not preview.
+ * @example previewConfiguration('AWS::KMS::Key', '{…}') // { kmsKey: { keyPolicies: { default: '{…}' } } }
+ */
+export function previewConfiguration(resourceType: string, policy: string): Configuration | undefined {
+  return PREVIEWABLE[resourceType]?.configuration(policy);
+}
+
 /** Delays between polls: pollMs, doubling, capped at MAX_POLL_MS (or pollMs if that is larger). */
 function nextDelay(previous: number, pollMs: number): number {
   return Math.min(previous * 2, Math.max(MAX_POLL_MS, pollMs));
@@ -147,6 +189,9 @@ function nextDelay(previous: number, pollMs: number): number {
  * const previewer = createAccessPreviewer(clients.accessAnalyzer);
  * const verdict = await previewer.previewTrustPolicy({ analyzerArn, roleArn, trustPolicy: document, findingId });
  * if (verdict.kind !== 'resolves') say(verdict.detail);
+ * const onBucket = await previewer.previewPolicy({
+ *   analyzerArn, resourceArn: 'arn:aws:s3:::my-bucket', resourceType: 'AWS::S3::Bucket', policy, findingId,
+ * });
  */
 export function createAccessPreviewer(
   client: AccessAnalyzerClient,
@@ -191,47 +236,68 @@ export function createAccessPreviewer(
     });
   }
 
-  return {
-    async previewTrustPolicy({ analyzerArn, roleArn, trustPolicy, findingId }): Promise<PreviewVerdict> {
-      try {
-        const { id } = await step('CreateAccessPreview', () =>
-          client.send(
-            new CreateAccessPreviewCommand({
-              analyzerArn,
-              configurations: {
-                [roleArn]: { iamRole: { trustPolicy: serializePolicyDocument(trustPolicy) } },
-              },
-              clientToken: randomUUID(),
-            }),
-          ),
-        );
-        if (!id)
-          return {
-            kind: 'unavailable',
-            detail: 'No access preview: Access Analyzer returned no preview id.',
-          };
-        const preview = await settle(analyzerArn, id);
-        if (!preview) {
-          return {
-            kind: 'unavailable',
-            detail: `No access preview: Access Analyzer did not finish within ${Math.round(timeoutMs / 1000)} s.`,
-          };
-        }
-        if (preview.status === 'FAILED') {
-          const reason = preview.statusReason?.code ?? 'no reason given';
-          return {
-            kind: 'unavailable',
-            detail: `Access Analyzer could not preview the proposed trust policy (${reason}).`,
-          };
-        }
-        return judgePreview(await listFindings(analyzerArn, id), findingId);
-      } catch (err) {
-        if (err instanceof StepError) return unavailableFor(err.operation, err.error);
+  async function previewPolicy({
+    analyzerArn,
+    resourceArn,
+    resourceType,
+    policy,
+    findingId,
+  }: Parameters<AccessPreviewer['previewPolicy']>[0]): Promise<PreviewVerdict> {
+    const previewable = PREVIEWABLE[resourceType];
+    if (!previewable) {
+      return {
+        kind: 'unavailable',
+        detail: `No access preview: the bot does not preview ${resourceType} resources (only IAM roles, S3 buckets, KMS keys, SQS queues and Secrets Manager secrets).`,
+      };
+    }
+    try {
+      const { id } = await step('CreateAccessPreview', () =>
+        client.send(
+          new CreateAccessPreviewCommand({
+            analyzerArn,
+            configurations: { [resourceArn]: previewable.configuration(serializePolicyDocument(policy)) },
+            clientToken: randomUUID(),
+          }),
+        ),
+      );
+      if (!id)
         return {
           kind: 'unavailable',
-          detail: `No access preview: ${err instanceof Error ? err.message : String(err)}.`,
+          detail: 'No access preview: Access Analyzer returned no preview id.',
+        };
+      const preview = await settle(analyzerArn, id);
+      if (!preview) {
+        return {
+          kind: 'unavailable',
+          detail: `No access preview: Access Analyzer did not finish within ${Math.round(timeoutMs / 1000)} s.`,
         };
       }
-    },
+      if (preview.status === 'FAILED') {
+        const reason = preview.statusReason?.code ?? 'no reason given';
+        return {
+          kind: 'unavailable',
+          detail: `Access Analyzer could not preview the proposed ${previewable.noun} (${reason}).`,
+        };
+      }
+      return judgePreview(await listFindings(analyzerArn, id), findingId);
+    } catch (err) {
+      if (err instanceof StepError) return unavailableFor(err.operation, err.error);
+      return {
+        kind: 'unavailable',
+        detail: `No access preview: ${err instanceof Error ? err.message : String(err)}.`,
+      };
+    }
+  }
+
+  return {
+    previewPolicy,
+    previewTrustPolicy: ({ analyzerArn, roleArn, trustPolicy, findingId }) =>
+      previewPolicy({
+        analyzerArn,
+        resourceArn: roleArn,
+        resourceType: 'AWS::IAM::Role',
+        policy: trustPolicy,
+        findingId,
+      }),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * The slice of IAM condition evaluation the trust-policy Deny relies on (IAM User Guide, "IAM JSON policy
- * elements: Condition operators" and "Condition with multiple context keys or values"):
+ * The slice of IAM condition evaluation the trust- and resource-policy Denies rely on (IAM User Guide, "IAM
+ * JSON policy elements: Condition operators" and "Condition with multiple context keys or values"):
  * - all operators of a block, and all keys of an operator, must hold (AND); the values of one key are
  *   alternatives (OR); a negated operator (`…Not…`) holds when the request value matches none of them;
  * - a key missing from the request: plain operators are false, negated operators are true, `…IfExists`
@@ -9,8 +9,9 @@
  *   `…Like` operators; `ArnEquals` and `ArnLike` both compare the six ARN parts separately, with wildcards;
  *   `Bool` compares `true`/`false`.
  * Anything else (other operators, `ForAnyValue:`/`ForAllValues:`, policy variables, keys outside
- * `aws:PrincipalAccount`, `aws:PrincipalOrgID`, `aws:PrincipalArn`, `aws:PrincipalIsAWSService`, or a key
- * whose request value the caller did not know) makes the answer `'unknown'`, never a guess.
+ * `aws:PrincipalAccount`, `aws:PrincipalOrgID`, `aws:PrincipalArn`, `aws:PrincipalIsAWSService`,
+ * `aws:SecureTransport`, or a key whose request value the caller did not know) makes the answer `'unknown'`,
+ * never a guess.
  */
 import type { ConditionBlock, ConditionScalar } from './policy-document';
 import { parseArn } from './principals';
@@ -28,6 +29,7 @@ export const SUPPORTED_KEYS = [
   'aws:PrincipalOrgID',
   'aws:PrincipalArn',
   'aws:PrincipalIsAWSService',
+  'aws:SecureTransport',
 ];
 const SUPPORTED = new Set(SUPPORTED_KEYS.map((k) => k.toLowerCase()));
 

@@ -6,13 +6,15 @@
  *   denied;
  * - Principal: `"*"` and `{"AWS": "*"}` match every caller; `{"Federated": "*"}`/`{"Service": "*"}` every
  *   caller of that kind; an account id or `arn:…:iam::<acct>:root` matches every AWS principal of that account;
- *   any other value matches the identical ARN, provider or service name;
+ *   any other value matches the identical ARN, provider or service name; an anonymous caller (`ANONYMOUS`,
+ *   the AWS principal `*`) matches only `"*"` and `{"AWS": "*"}`;
  * - Action/NotAction with the `*` and `?` wildcards, case-insensitively; `Resource` is ignored (trust
- *   policies have none);
- * - conditions as in conditions.ts, on `aws:PrincipalAccount`, `aws:PrincipalOrgID`, `aws:PrincipalArn` and
- *   `aws:PrincipalIsAWSService`. AWS principals carry all four; service principals only
- *   `aws:PrincipalIsAWSService` (true); federated (web identity, SAML) callers sign no request, so they carry
- *   none unless the caller says otherwise.
+ *   policies have none; resource-policy callers ask only about Denies that cover the whole resource);
+ * - conditions as in conditions.ts, on `aws:PrincipalAccount`, `aws:PrincipalOrgID`, `aws:PrincipalArn`,
+ *   `aws:PrincipalIsAWSService` and `aws:SecureTransport`. AWS principals carry the first four; service
+ *   principals only `aws:PrincipalIsAWSService` (true); federated (web identity, SAML) callers sign no request,
+ *   so they carry none unless the caller says otherwise; anonymous callers carry none of them.
+ *   `aws:SecureTransport` is known only when the request says so.
  * Where it is unsure (unmodelled operators or keys, `NotPrincipal` that does not exclude the caller, org ids
  * not given) the answer is `'unknown'`: it never claims "blocked" or "allowed" on a guess. It knows nothing of
  * the caller's own identity policies, SCPs/RCPs, permission boundaries or session policies.
@@ -21,6 +23,7 @@ import { allOf, evaluateCondition, wildcardMatch, type RequestContext, type Tri 
 import { asList, type PolicyDocument, type PolicyStatement, type Principal } from './policy-document';
 import {
   accountRoot,
+  ANONYMOUS,
   classifyPrincipal,
   isAccountId,
   parseArn,
@@ -34,7 +37,10 @@ import { externalProbes, ownerProbes, type EvidenceOptions } from './evidence-pr
 export type { EvidenceOptions } from './evidence-probes';
 
 export interface AccessRequest {
-  /** `{kind, id}`, `{AWS: arn}`/`{Federated: provider}`/`{Service: name}`, or a string (kind guessed). */
+  /**
+   * `{kind, id}`, `{AWS: arn}`/`{Federated: provider}`/`{Service: name}`, or a string (kind guessed);
+   * `'*'`, `{AWS: '*'}` or `ANONYMOUS` for an anonymous caller.
+   */
   principal: string | TypedPrincipal | Partial<Record<PrincipalKind, string>>;
   action: string;
   /** `aws:PrincipalAccount`; derived from an AWS principal's ARN when omitted; `null` = not in the request. */
@@ -43,6 +49,8 @@ export interface AccessRequest {
   principalOrgId?: string | null;
   /** `aws:PrincipalIsAWSService`; defaults to true for service principals, false for AWS principals. */
   principalIsAwsService?: boolean;
+  /** `aws:SecureTransport` (the request came over TLS); `undefined` = not known. */
+  secureTransport?: boolean;
 }
 
 export interface AccessDecision {
@@ -54,6 +62,7 @@ export interface AccessDecision {
 }
 
 function typed(principal: AccessRequest['principal']): TypedPrincipal {
+  if (principal === '*') return ANONYMOUS;
   if (typeof principal === 'string') {
     const p = classifyPrincipal(principal);
     if (!p) throw new TypeError(`cannot tell the kind of principal "${principal}"; pass {kind, id}`);
@@ -67,7 +76,20 @@ function typed(principal: AccessRequest['principal']): TypedPrincipal {
   return kind === 'AWS' && isAccountId(id) ? { kind, id: accountRoot(id) } : { kind, id };
 }
 
+const isAnonymous = (p: TypedPrincipal) => p.kind === 'AWS' && p.id === '*';
+
 function contextOf(request: AccessRequest, p: TypedPrincipal): RequestContext {
+  const transport = request.secureTransport === undefined ? undefined : String(request.secureTransport);
+  if (isAnonymous(p)) {
+    // An unsigned request: no principal keys at all.
+    return {
+      'aws:principalaccount': null,
+      'aws:principalarn': null,
+      'aws:principalorgid': null,
+      'aws:principalisawsservice': null,
+      'aws:securetransport': transport,
+    };
+  }
   const aws = p.kind === 'AWS';
   const account = request.principalAccount !== undefined ? request.principalAccount : parseArn(p.id)?.account;
   const isService =
@@ -77,6 +99,7 @@ function contextOf(request: AccessRequest, p: TypedPrincipal): RequestContext {
     'aws:principalarn': aws ? p.id : null,
     'aws:principalorgid': aws ? request.principalOrgId : (request.principalOrgId ?? null),
     'aws:principalisawsservice': isService === undefined ? null : String(isService),
+    'aws:securetransport': transport,
   };
 }
 
@@ -146,7 +169,7 @@ export function isAllowed(policy: PolicyDocument, request: AccessRequest): Acces
   });
   const pick = (effect: 'Allow' | 'Deny', a: Tri) =>
     applied.filter((x) => x.effect === effect && x.applies === a).map((x) => x.label);
-  const who = `${p.kind} ${p.id} → ${request.action}`;
+  const who = `${isAnonymous(p) ? 'anonymous' : `${p.kind} ${p.id}`} → ${request.action}`;
   const denied = pick('Deny', true);
   if (denied.length > 0) {
     return {

@@ -28,6 +28,33 @@ export interface TrustPolicyGateway {
   putTrustPolicy(roleName: string, document: PolicyDocument): Promise<void>;
 }
 
+/** A resource policy as its service returns it, decoded; null when the resource has no policy yet. */
+export interface ResourcePolicy {
+  resourceArn: string;
+  document: PolicyDocument | null;
+}
+
+/**
+ * One service's resource policies (S3 bucket, KMS key, SQS queue, Secrets Manager secret), addressed by the
+ * resource ARN as Access Analyzer reports it. Implementations live in src/aws/resource-policies.ts.
+ */
+export interface ResourcePolicyGateway {
+  /** @throws AwsCallError with a sentence for people (resource gone, AccessDenied, throttling…). */
+  read(resourceArn: string): Promise<ResourcePolicy>;
+  /**
+   * Writes the document as compact JSON; null deletes the policy (not possible for KMS: throws).
+   * @throws an AppError with code `policy_too_large` when the service refuses the size; AwsCallError otherwise
+   *         (the service's message quoted for malformed policies).
+   */
+  write(resourceArn: string, document: PolicyDocument | null): Promise<void>;
+  /**
+   * Service-side validation before approval when the service offers it (Secrets Manager
+   * ValidateResourcePolicy); returns problems as sentences, [] when valid or not offered. Never throws for AWS
+   * errors: returns a sentence saying validation was unavailable.
+   */
+  validate?(resourceArn: string, document: PolicyDocument): Promise<string[]>;
+}
+
 /** What Access Analyzer itself says about a proposed policy, through an access preview. */
 export type PreviewVerdict =
   /** The finding's access is gone with the proposed policy, and no new external access appears. */
@@ -47,6 +74,19 @@ export interface AccessPreviewer {
     analyzerArn: string;
     roleArn: string;
     trustPolicy: PolicyDocument;
+    findingId: string;
+  }): Promise<PreviewVerdict>;
+  /**
+   * Previews the resource with `policy` as its resource policy (trust policy for `AWS::IAM::Role`; bucket,
+   * key, queue or secret policy for `AWS::S3::Bucket`, `AWS::KMS::Key`, `AWS::SQS::Queue`,
+   * `AWS::SecretsManager::Secret`) and judges the result for `findingId`. Other resource types answer
+   * `unavailable`. Never throws for AWS errors or time-outs, like previewTrustPolicy.
+   */
+  previewPolicy(input: {
+    analyzerArn: string;
+    resourceArn: string;
+    resourceType: string;
+    policy: PolicyDocument;
     findingId: string;
   }): Promise<PreviewVerdict>;
 }

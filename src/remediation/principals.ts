@@ -37,6 +37,12 @@ const WEB_IDENTITY_HOSTS = new Set([
   'www.amazon.com',
 ]);
 
+/**
+ * An anonymous (unsigned) caller, e.g. a public S3 GET: it matches `"*"` and `{"AWS": "*"}` only and carries
+ * none of the `aws:Principal…` condition keys.
+ */
+export const ANONYMOUS: Readonly<TypedPrincipal> = { kind: 'AWS', id: '*' };
+
 export const isAccountId = (value: string): boolean => /^\d{12}$/.test(value);
 
 /** `arn:<partition>:iam::<account>:root`, the account as a principal. */

@@ -1,21 +1,42 @@
 /**
- * The remedies the approval workflow runs for findings, as of this version: Deny and Undo deny on IAM role
- * trust policies. Each is a `Remedy` (src/approvals/ports.ts): checks, a plan for the approvers, an
- * idempotent apply.
+ * The remedies the approval workflow runs for findings: Deny and Undo deny. Each is a `Remedy`
+ * (src/approvals/ports.ts): checks, a plan for the approvers, an idempotent apply. Where the Deny goes depends on
+ * the resource (./deny-support): an IAM role's trust policy (./role-trust) or the resource policy of an S3 bucket,
+ * KMS key, SQS queue or Secrets Manager secret (./resource-deny).
  */
 import type { Remedy } from '../approvals/ports';
 import type { Clock, FindingRecord } from '../findings/ports';
 import { AppError } from '../errors';
+import { denyTargetOf } from './deny-support';
+import {
+  applyResourcePolicyDeny,
+  applyResourcePolicyUndo,
+  planResourcePolicyDeny,
+  planResourcePolicyUndo,
+  type ResourceDenyDeps,
+} from './resource-deny';
 import {
   applyTrustPolicyDeny,
   applyTrustPolicyUndo,
   planTrustPolicyDeny,
   planTrustPolicyUndo,
-  checkRoleFinding,
   type RoleTrustDeps,
-  type TrustPolicyChange,
 } from './role-trust';
 import { DenyNotApplicableError } from './trust-policy-deny';
+import type { PolicyDocument } from './policy-document';
+
+export type RemedyDeps = RoleTrustDeps & ResourceDenyDeps;
+
+/** One applied edit, whichever policy it was. */
+interface Change {
+  resourceArn: string;
+  policyName: string;
+  sid: string;
+  before: PolicyDocument | null;
+  after: PolicyDocument | null;
+  diff: string;
+  changed: boolean;
+}
 
 class NothingToUndoError extends AppError {
   constructor() {
@@ -34,11 +55,11 @@ function checkDeny(rec: FindingRecord): void {
       `the bot already added a Deny for it (statement ${rec.denied.sid}); use Undo deny to remove it`,
     );
   }
-  checkRoleFinding(f);
+  denyTargetOf(f);
 }
 
-const details = (c: TrustPolicyChange) => ({
-  roleArn: c.roleArn,
+const details = (c: Change) => ({
+  resourceArn: c.resourceArn,
   sid: c.sid,
   before: c.before,
   after: c.after,
@@ -46,24 +67,53 @@ const details = (c: TrustPolicyChange) => ({
   changed: c.changed,
 });
 
-export function createRemedies(deps: RoleTrustDeps, clock: Clock): Remedy[] {
+export function createRemedies(deps: RemedyDeps, clock: Clock): Remedy[] {
+  const plan = async (rec: FindingRecord, op: 'deny' | 'undo'): Promise<Record<string, unknown>> => {
+    const target = denyTargetOf(rec.finding);
+    if (target.kind === 'role-trust-policy') {
+      const p =
+        op === 'deny'
+          ? await planTrustPolicyDeny(rec.finding, deps)
+          : await planTrustPolicyUndo(rec.finding, deps);
+      return { ...p, target: `trust policy of ${p.roleArn}` };
+    }
+    return op === 'deny'
+      ? { ...(await planResourcePolicyDeny(rec.finding, target.policy, deps)) }
+      : { ...(await planResourcePolicyUndo(rec.finding, target.policy, deps)) };
+  };
+
+  const apply = async (rec: FindingRecord, op: 'deny' | 'undo'): Promise<Change> => {
+    const target = denyTargetOf(rec.finding);
+    if (target.kind === 'role-trust-policy') {
+      const c =
+        op === 'deny'
+          ? await applyTrustPolicyDeny(rec.finding, deps)
+          : await applyTrustPolicyUndo(rec.finding, deps);
+      return { ...c, resourceArn: c.roleArn, policyName: 'trust policy' };
+    }
+    return op === 'deny'
+      ? applyResourcePolicyDeny(rec.finding, target.policy, deps)
+      : applyResourcePolicyUndo(rec.finding, target.policy, deps);
+  };
+
   const deny: Remedy = {
     action: 'deny',
     label: 'Deny',
     statuses: ['ACTIVE'],
     check: checkDeny,
-    plan: async (rec) => ({ ...(await planTrustPolicyDeny(rec.finding, deps)) }),
+    plan: (rec) => plan(rec, 'deny'),
     async apply(rec, request) {
-      const change = await applyTrustPolicyDeny(rec.finding, deps);
+      const change = await apply(rec, 'deny');
+      const where = `the ${change.policyName} of \`${change.resourceArn}\``;
       return {
         summary: change.changed
-          ? `:no_entry: Deny added to the trust policy of \`${change.roleArn}\` (statement \`${change.sid}\`), requested by <@${request.requester}>, approved by ${request.approvers.map((a) => `<@${a}>`).join(', ') || 'nobody (no approval needed)'}. Waiting for Access Analyzer to resolve the finding.`
-          : `:no_entry: The Deny (statement \`${change.sid}\`) was already in the trust policy of \`${change.roleArn}\`; nothing changed.`,
+          ? `:no_entry: Deny added to ${where} (statement \`${change.sid}\`), requested by <@${request.requester}>, approved by ${request.approvers.map((a) => `<@${a}>`).join(', ') || 'nobody (no approval needed)'}. Waiting for Access Analyzer to resolve the finding.`
+          : `:no_entry: The Deny (statement \`${change.sid}\`) was already in ${where}; nothing changed.`,
         details: details(change),
         denied: {
           requestId: request.id,
           sid: change.sid,
-          resourceArn: change.roleArn,
+          resourceArn: change.resourceArn,
           requestedBy: request.requester,
           approvedBy: request.approvers,
           at: new Date(clock.now()).toISOString(),
@@ -80,13 +130,14 @@ export function createRemedies(deps: RoleTrustDeps, clock: Clock): Remedy[] {
     check(rec) {
       if (!rec.denied) throw new NothingToUndoError();
     },
-    plan: async (rec) => ({ ...(await planTrustPolicyUndo(rec.finding, deps)) }),
+    plan: (rec) => plan(rec, 'undo'),
     async apply(rec, request) {
-      const change = await applyTrustPolicyUndo(rec.finding, deps);
+      const change = await apply(rec, 'undo');
+      const where = `the ${change.policyName} of \`${change.resourceArn}\``;
       return {
         summary: change.changed
-          ? `↩️ Deny removed from the trust policy of \`${change.roleArn}\` (statement \`${change.sid}\` only; the rest of the policy is as it was), requested by <@${request.requester}>.`
-          : `↩️ The Deny statement \`${change.sid}\` was no longer in the trust policy of \`${change.roleArn}\`; nothing changed.`,
+          ? `↩️ Deny removed from ${where} (statement \`${change.sid}\` only; the rest of the policy is as it was${change.after === null ? ', and as nothing else was left the policy was deleted' : ''}), requested by <@${request.requester}>.`
+          : `↩️ The Deny statement \`${change.sid}\` was no longer in ${where}; nothing changed.`,
         details: details(change),
         denied: null,
       };

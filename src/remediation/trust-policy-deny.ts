@@ -76,13 +76,15 @@ export interface RemoveDenyResult {
   diff: string;
 }
 
-/** The edited trust policy would exceed the account's quota; nothing is returned and nothing changed. */
+/** The edited policy would exceed its quota; nothing is returned and nothing changed. */
 export class PolicyTooLargeError extends AppError {
   constructor(
     readonly length: number,
     readonly quota: number,
+    /** What the message calls the policy, e.g. `bucket policy`. */
+    what = 'trust policy',
   ) {
-    const message = `the trust policy would be ${length} characters; the quota is ${quota}; nothing changed`;
+    const message = `the ${what} would be ${length} characters; the quota is ${quota}; nothing changed`;
     super('policy_too_large', message, `Cannot add the Deny: ${message}.`);
     this.name = 'PolicyTooLargeError';
   }

@@ -8,6 +8,12 @@ import { parsePolicy } from './policy-document';
  * `kmsKey.keyPolicies.default`, `sqsQueue.queuePolicy`, `secretsManagerSecret.secretPolicy`. Each entry is a
  * union with exactly one member whose ARN must fit its type; other members (EBS, ECR, SNS, …) →
  * ValidationException with reason notSupported.
+ *
+ * As Access Analyzer documents for each configuration: for a resource that exists, a policy (or S3 Block
+ * Public Access setting) left out means the resource's current one; an empty string proposes deleting the
+ * policy (bucket, queue, secret), except for a key policy, which cannot be empty (ValidationException; a
+ * role's empty trust policy fails the preview as unparsable). For a new resource a policy left out means no
+ * policy.
  */
 type Input = Record<string, unknown>;
 
@@ -30,7 +36,7 @@ const CONFIGURATIONS: Record<
   },
 };
 
-export function toResource(arn: string, union: Input): AnalyzableResource {
+export function toResource(arn: string, union: Input, existing?: AnalyzableResource): AnalyzableResource {
   const keys = Object.keys(union ?? {});
   if (keys.length !== 1)
     throw validationError(`configuration for ${arn} must name exactly one resource type`);
@@ -39,16 +45,23 @@ export function toResource(arn: string, union: Input): AnalyzableResource {
   if (!spec) throw validationError(`${key} configurations are not supported by the stand-in`, 'notSupported');
   if (!spec.arn.test(arn)) throw validationError(`${arn} is not a valid ARN for a ${key} configuration`);
   const config = (union[key] ?? {}) as Input;
-  const policy = spec.policy(config);
-  if (policy !== undefined && typeof policy !== 'string')
+  const proposed = spec.policy(config);
+  if (proposed !== undefined && typeof proposed !== 'string')
     throw validationError(`the ${key} policy must be a string`);
+  if (proposed === '' && key === 'kmsKey')
+    throw validationError('the proposed key policy cannot be an empty string');
+  const current = existing?.resourceType === spec.type ? existing : undefined;
+  // A role always has a trust policy: an empty one stays a policy that does not parse (preview FAILED).
+  const deletes = proposed === '' && key !== 'iamRole';
+  const policy = proposed === undefined ? current?.policy : deletes ? undefined : proposed;
   const block = config.bucketPublicAccessBlock as { restrictPublicBuckets?: boolean } | undefined;
   return {
     arn,
     resourceType: spec.type,
     kind: key === 'iamRole' ? 'trust' : 'resource',
     policy,
-    restrictPublicBuckets: block?.restrictPublicBuckets === true,
+    restrictPublicBuckets:
+      block === undefined ? current?.restrictPublicBuckets === true : block.restrictPublicBuckets === true,
   };
 }
 

@@ -25,10 +25,12 @@ import { parses, toResource } from './access-analyzer-preview-configurations';
  * - an ACTIVE/ARCHIVED finding whose access the proposal drops → CHANGED, status RESOLVED.
  * Configurations supported: iamRole.trustPolicy, s3Bucket.bucketPolicy (+ bucketPublicAccessBlock
  * .restrictPublicBuckets), kmsKey.keyPolicies.default, sqsQueue.queuePolicy, secretsManagerSecret
- * .secretPolicy; a missing policy means "no policy". Other configuration types → ValidationException
- * (notSupported). Findings are computed when the preview is created; the preview reports CREATING for
- * `previewMs` after creation (the stand-in's clock), then COMPLETED, or FAILED (INVALID_CONFIGURATION)
- * when a proposed policy does not parse. Listing findings before completion → ConflictException.
+ * .secretPolicy; for an existing resource a missing policy (or Block Public Access setting) means its
+ * current one and '' proposes no policy (see toResource); for a new resource a missing policy means "no
+ * policy". Other configuration types → ValidationException (notSupported). Findings are computed when the
+ * preview is created; the preview reports CREATING for `previewMs` after creation (the stand-in's clock),
+ * then COMPLETED, or FAILED (INVALID_CONFIGURATION) when a proposed policy does not parse. Listing findings
+ * before completion → ConflictException.
  */
 interface PreviewFinding {
   id: string;
@@ -63,6 +65,8 @@ export class AccessPreviewStore {
       clock: Clock;
       account: string;
       previewMs: () => number;
+      /** The account's resources as they are now (for what a configuration leaves out). */
+      resources?: () => AnalyzableResource[];
     },
   ) {}
 
@@ -110,8 +114,13 @@ export class AccessPreviewStore {
     ) {
       throw validationError('configurations must name at least one resource');
     }
+    const current = this.deps.resources?.() ?? [];
     const resources = Object.entries(configurations as Record<string, Input>).map(([arn, union]) =>
-      toResource(arn, union),
+      toResource(
+        arn,
+        union,
+        current.find((r) => r.arn === arn),
+      ),
     );
     const failed = resources.some((r) => r.policy !== undefined && !parses(r.policy));
     const now = this.deps.clock();

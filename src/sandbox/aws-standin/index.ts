@@ -159,10 +159,11 @@ export async function createAwsStandin(options: AwsStandinOptions = {}): Promise
   const events = new EventBridgeState({ clock, account, region });
   const rules = new ArchiveRuleStore(accessAnalyzer, clock);
   const activity = new ActivityLog(clock);
+  const resources = () => accountResources({ iam, s3, kms, secretsManager, sqs });
   const analysis = new AccessAnalysis({
     state: accessAnalyzer,
     rules,
-    resources: () => accountResources({ iam, s3, kms, secretsManager, sqs }),
+    resources,
     account,
     clock,
     delayMs: options.analysisDelayMs ?? 1000,
@@ -179,6 +180,7 @@ export async function createAwsStandin(options: AwsStandinOptions = {}): Promise
     clock,
     account,
     previewMs: () => options.accessPreviewMs ?? 1000,
+    resources,
   });
   const extended = extendedAccessAnalyzer({ state: accessAnalyzer, rules, previews, generation, analysis });
   const server = await startServer({

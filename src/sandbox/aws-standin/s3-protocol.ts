@@ -156,7 +156,7 @@ function noPolicy(): AwsError {
 /** S3's checks on a bucket policy: size, JSON, statement grammar, resources inside this bucket. */
 function checkPolicy(bucket: string, policy: string): void {
   if (Buffer.byteLength(policy, 'utf8') > MAX_POLICY_BYTES) {
-    throw new AwsError('MalformedPolicy', 400, 'Policies must be no more than 20 KB');
+    throw new AwsError('MalformedPolicy', 400, 'Policies must be less than 20 KB');
   }
   let statements;
   try {

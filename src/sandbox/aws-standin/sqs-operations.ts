@@ -2,14 +2,15 @@ import { AwsError } from './errors';
 import { parsePolicy, PolicySyntaxError } from './policy-document';
 import type { Queue } from './sqs-queue';
 import { monotonicMs } from './sqs-queue';
-import { type ReceivedMessage, type SqsContext, type SqsState } from './sqs-state';
+import { queueDoesNotExist, type ReceivedMessage, type SqsContext, type SqsState } from './sqs-state';
 
 type Input = Record<string, unknown>;
 
 /**
  * The SQS operations the stand-in serves, with SQS's limits: 1–10 messages per receive or batch, waits of
  * 0–20 s, visibility 0–43,200 s, batch entry ids unique and `[A-Za-z0-9_-]{1,80}`. Batch calls report
- * per-entry failures in `Failed` with HTTP 200, as SQS does. The queue `Policy` attribute (resource policy)
+ * per-entry failures in `Failed` with HTTP 200, as SQS does. GetQueueUrl with a `QueueOwnerAWSAccountId`
+ * other than the stand-in's account answers QueueDoesNotExist. The queue `Policy` attribute (resource policy)
  * is read with GetQueueAttributes and written with SetQueueAttributes (see setQueueAttributes).
  */
 export function executeSqs(
@@ -20,8 +21,13 @@ export function executeSqs(
   signal: AbortSignal,
 ): unknown {
   switch (operation) {
-    case 'GetQueueUrl':
-      return { QueueUrl: state.queueUrl(requireString(input, 'QueueName')) };
+    case 'GetQueueUrl': {
+      const name = requireString(input, 'QueueName');
+      // The stand-in holds one account: a queue asked for in another account does not exist for it.
+      const owner = input.QueueOwnerAWSAccountId;
+      if (owner !== undefined && owner !== context.account) throw queueDoesNotExist();
+      return { QueueUrl: state.queueUrl(name) };
+    }
     case 'SendMessage':
       return sendMessage(state, state.queueByUrl(input.QueueUrl), input);
     case 'SendMessageBatch':

@@ -2,6 +2,8 @@
  * The approval request message: a pure function from the stored request to Block Kit. No I/O.
  * Shows what will change (the policy diff), the evidence (our evaluator and Access Analyzer's preview), who
  * asked, the stages with their votes, when it expires, and Approve / Reject while it is open.
+ * Plans of other remedies render through the same generic fields: `label` (header), `target` (the resource
+ * line, e.g. "archive rule … on analyzer …"), `diff`, and `notes` (one bullet per line for the approvers).
  */
 import type { KnownBlock } from '@slack/types';
 import type { ApprovalView } from '../../approvals/ports';
@@ -23,8 +25,14 @@ const yesNo = (v: unknown, yes: string, no: string) =>
   v === true ? `✅ ${yes}` : v === false ? `❌ ${no}` : `❔ ${yes}: not sure`;
 
 interface PlanView {
+  /** Overrides the remedy's label in the header ("Delete archive rule" for the archive-rule remedy). */
+  label?: string;
+  /** What the request acts on, when it is not the finding's resource (an archive rule). */
+  target?: string;
   roleArn?: string;
   diff?: string;
+  /** Extra lines for the approvers (how many findings a rule would archive, why a stage was added). */
+  notes?: string[];
   changes?: boolean;
   evidence?: {
     blocksExternal?: unknown;
@@ -55,6 +63,14 @@ function evidenceText(plan: PlanView): string | undefined {
   return `*Evidence*\n${lines.join('\n')}`;
 }
 
+/** The plan's notes, one bullet each (untrusted text escaped, mentions the bot wrote kept). */
+function notesText(plan: PlanView): string | undefined {
+  const notes = Array.isArray(plan.notes) ? plan.notes.filter((n) => typeof n === 'string' && n !== '') : [];
+  if (notes.length === 0) return undefined;
+  const keepMentions = (s: string) => escapeMrkdwn(s).replace(/&lt;@([UW][A-Z0-9]+)&gt;/g, '<@$1>');
+  return clip(notes.map((n) => `• ${keepMentions(n)}`).join('\n'), 3000);
+}
+
 function stagesText(request: ApprovalRequest): string {
   return request.chain
     .map((stage, i) => {
@@ -79,14 +95,16 @@ export function approvalCard(view: ApprovalView): { text: string; blocks: KnownB
   const { request } = view.approval;
   const plan = (request.plan ?? {}) as PlanView;
   const f = view.finding;
-  const header = `${view.label} requested by <@${request.requester}>`;
+  const label = typeof plan.label === 'string' && plan.label ? plan.label : view.label;
+  const header = `${label} requested by <@${request.requester}>`;
+  const target = typeof plan.target === 'string' && plan.target ? plan.target : (plan.roleArn ?? f.resource);
   const blocks: KnownBlock[] = [
     {
       type: 'section',
       text: {
         type: 'mrkdwn',
         text: clip(
-          `*${header}*\n${STATUS_TEXT[request.status]}\nResource: ${code(plan.roleArn ?? f.resource)}`,
+          `*${header}*\n${STATUS_TEXT[request.status]}\nResource: ${code(target)}`,
           3000,
         ),
       },
@@ -103,6 +121,8 @@ export function approvalCard(view: ApprovalView): { text: string; blocks: KnownB
       },
     });
   }
+  const notes = notesText(plan);
+  if (notes) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: notes } });
   const evidence = evidenceText(plan);
   if (evidence) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(evidence, 3000) } });
   if (request.chain.length) {
@@ -145,5 +165,5 @@ export function approvalCard(view: ApprovalView): { text: string; blocks: KnownB
       },
     ],
   });
-  return { text: clip(`${header} on ${f.resource} [${request.status}]`, 3000), blocks };
+  return { text: clip(`${header} on ${target} [${request.status}]`, 3000), blocks };
 }

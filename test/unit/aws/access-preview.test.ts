@@ -199,6 +199,137 @@ describe('createAccessPreviewer on the AWS stand-in (real AccessAnalyzerClient)'
     });
   });
 
+  describe('previewPolicy on resource policies, with a preview that takes 1 s', () => {
+    beforeEach(() => start(1000));
+
+    const BUCKET_ARN = 'arn:aws:s3:::amzn-s3-demo-public-bucket';
+
+    /** The public bucket's policy with a Deny for everyone outside the account (AWS services spared). */
+    const bucketWithOutsidersDenied = (): PolicyDocument => {
+      const current = parsePolicyDocument(aws.s3.getBucket('amzn-s3-demo-public-bucket')?.policy ?? '');
+      return {
+        ...current,
+        Statement: [
+          ...current.Statement,
+          {
+            Sid: 'AADenyX',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`],
+            Condition: {
+              StringNotEquals: { 'aws:PrincipalAccount': aws.account },
+              BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+            },
+          },
+        ],
+      };
+    };
+
+    const findingOn = (arn: string): StandinFinding => {
+      const found = aws.accessAnalyzer.listFindings().find((f) => f.resource === arn);
+      if (!found) throw new Error(`no finding on ${arn}`);
+      return found;
+    };
+
+    it('resolves the public bucket finding with the Deny, sending it as s3Bucket.bucketPolicy', async () => {
+      // Prepare
+      const finding = findingOn(BUCKET_ARN);
+      const policy = bucketWithOutsidersDenied();
+
+      // Act
+      const verdict = await createAccessPreviewer(client, { sleep }).previewPolicy({
+        analyzerArn,
+        resourceArn: BUCKET_ARN,
+        resourceType: 'AWS::S3::Bucket',
+        policy,
+        findingId: finding.id,
+      });
+
+      // Assess
+      expect(verdict).toEqual({
+        kind: 'resolves',
+        detail: `Access Analyzer preview: finding ${finding.id} would be RESOLVED and no new external access appears.`,
+      });
+      const created = aws.callsTo('CreateAccessPreview')[0]?.input as Record<string, unknown>;
+      expect(created.configurations).toEqual({
+        [BUCKET_ARN]: { s3Bucket: { bucketPolicy: JSON.stringify(policy) } },
+      });
+    });
+
+    it('resolves the partner key finding with a Deny, sending it as kmsKey.keyPolicies.default', async () => {
+      // Prepare
+      const keyArn = aws.kms.listKeys()[0]?.arn ?? '';
+      const finding = findingOn(keyArn);
+      const before = parsePolicyDocument(aws.kms.listKeys()[0]?.policy ?? '');
+      const current: PolicyDocument = {
+        ...before,
+        Statement: [
+          ...before.Statement,
+          {
+            Sid: 'AADenyPartner',
+            Effect: 'Deny',
+            Principal: { AWS: 'arn:aws:iam::444455556666:root' },
+            Action: 'kms:*',
+            Resource: '*',
+          },
+        ],
+      };
+
+      // Act
+      const verdict = await createAccessPreviewer(client, { sleep }).previewPolicy({
+        analyzerArn,
+        resourceArn: keyArn,
+        resourceType: 'AWS::KMS::Key',
+        policy: current,
+        findingId: finding.id,
+      });
+
+      // Assess
+      expect(verdict.kind).toBe('resolves');
+      const created = aws.callsTo('CreateAccessPreview')[0]?.input as Record<string, unknown>;
+      expect(created.configurations).toEqual({
+        [keyArn]: { kmsKey: { keyPolicies: { default: JSON.stringify(current) } } },
+      });
+    });
+
+    it('names the policy kind when the preview FAILED', async () => {
+      // Act
+      const verdict = await createAccessPreviewer(client, { sleep }).previewPolicy({
+        analyzerArn,
+        resourceArn: BUCKET_ARN,
+        resourceType: 'AWS::S3::Bucket',
+        policy: parsePolicyDocument({ Version: '2012-10-17', Statement: [] }),
+        findingId: findingOn(BUCKET_ARN).id,
+      });
+
+      // Assess
+      expect(verdict).toEqual({
+        kind: 'unavailable',
+        detail: 'Access Analyzer could not preview the proposed bucket policy (INVALID_CONFIGURATION).',
+      });
+    });
+
+    it('is unavailable for a resource type the bot does not preview, without calling Access Analyzer', async () => {
+      // Act
+      const verdict = await createAccessPreviewer(client, { sleep }).previewPolicy({
+        analyzerArn,
+        resourceArn: 'arn:aws:lambda:us-west-2:111122223333:function:my-function',
+        resourceType: 'AWS::Lambda::Function',
+        policy: bucketWithOutsidersDenied(),
+        findingId: aliceFinding.id,
+      });
+
+      // Assess
+      expect(verdict).toEqual({
+        kind: 'unavailable',
+        detail:
+          'No access preview: the bot does not preview AWS::Lambda::Function resources (only IAM roles, S3 buckets, KMS keys, SQS queues and Secrets Manager secrets).',
+      });
+      expect(aws.callsTo('CreateAccessPreview')).toHaveLength(0);
+    });
+  });
+
   it('times out as unavailable when the preview stays CREATING', async () => {
     // Prepare
     await start(60_000);

@@ -135,6 +135,19 @@ describe('evaluateCondition', () => {
     ],
     ['a non-boolean Bool value', { Bool: { 'aws:PrincipalIsAWSService': 'yes' } }, external, 'unknown'],
     [
+      'aws:SecureTransport, known',
+      { Bool: { 'aws:SecureTransport': 'false' } },
+      { ...external, 'aws:securetransport': 'true' },
+      false,
+    ],
+    [
+      'aws:SecureTransport over plain HTTP',
+      { Bool: { 'aws:SecureTransport': 'false' } },
+      { ...external, 'aws:securetransport': 'false' },
+      true,
+    ],
+    ['aws:SecureTransport, not known', { Bool: { 'aws:SecureTransport': 'false' } }, external, 'unknown'],
+    [
       'unknown AND false is false',
       { NumericLessThan: { x: '1' }, StringEquals: { 'aws:PrincipalAccount': OWN } },
       external,

@@ -5,6 +5,7 @@ import {
   type PolicyDocument,
   type PolicyStatement,
 } from '../../../src/remediation/policy-document';
+import { ANONYMOUS } from '../../../src/remediation/principals';
 import { addTrustPolicyDeny } from '../../../src/remediation/trust-policy-deny';
 import { aliceRoleFinding } from '../../fixtures/findings';
 
@@ -309,6 +310,93 @@ describe('isAllowed', () => {
 
     // Assess
     expect(result.matchedStatementSids).toEqual(['BlockAlice', 'Statement[2]']);
+  });
+
+  describe('an anonymous caller', () => {
+    const S3_GET = 's3:GetObject';
+
+    it.each<[string, PolicyDocument, AccessRequest['principal'], true | false, string]>([
+      ['Principal "*" lets it in', policy(allow('*', S3_GET)), '*', true, 'allow'],
+      ['{AWS: "*"} lets it in', policy(allow({ AWS: '*' }, S3_GET)), ANONYMOUS, true, 'allow'],
+      ['{AWS: "*"} as the request principal', policy(allow('*', S3_GET)), { AWS: '*' }, true, 'allow'],
+      ['a named account does not', policy(allow({ AWS: OWN }, S3_GET)), '*', false, 'implicit-deny'],
+      [
+        'an account root ARN does not',
+        policy(allow({ AWS: `arn:aws:iam::${OWN}:root` }, S3_GET)),
+        '*',
+        false,
+        'implicit-deny',
+      ],
+      ['{Service: "*"} does not', policy(allow({ Service: '*' }, S3_GET)), '*', false, 'implicit-deny'],
+      [
+        'it carries no aws:PrincipalAccount, so StringNotEquals on it holds',
+        policy(
+          allow('*', S3_GET),
+          deny('*', 's3:*', { Condition: { StringNotEquals: { 'aws:PrincipalAccount': OWN } } }),
+        ),
+        '*',
+        false,
+        'explicit-deny',
+      ],
+      [
+        'a Null … false guard spares it',
+        policy(
+          allow('*', S3_GET),
+          deny('*', 's3:*', {
+            Condition: {
+              StringNotEquals: { 'aws:PrincipalAccount': OWN },
+              Null: { 'aws:PrincipalAccount': 'false' },
+            },
+          }),
+        ),
+        '*',
+        true,
+        'allow',
+      ],
+      [
+        'it is not an AWS service (BoolIfExists)',
+        policy(
+          allow('*', S3_GET),
+          deny('*', 's3:*', { Condition: { BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } } }),
+        ),
+        '*',
+        false,
+        'explicit-deny',
+      ],
+      [
+        'an account condition never admits it',
+        policy(allow('*', S3_GET, { Condition: { StringEquals: { 'aws:PrincipalAccount': OWN } } })),
+        '*',
+        false,
+        'implicit-deny',
+      ],
+    ])('%s', (_name, doc, principal, allowed, decision) => {
+      // Prepare / Act
+      const result = isAllowed(doc, { principal, action: S3_GET });
+
+      // Assess
+      expect(result.allowed).toBe(allowed);
+      expect(result.decision).toBe(decision);
+      expect(result.reason).toMatch(/^anonymous → s3:GetObject: /);
+    });
+  });
+
+  it.each<[boolean | undefined, true | false | 'unknown', string]>([
+    [true, true, 'allow'],
+    [false, false, 'explicit-deny'],
+    [undefined, 'unknown', 'unknown'],
+  ])('takes aws:SecureTransport from the request (%p)', (secureTransport, allowed, decision) => {
+    // Prepare
+    const doc = policy(
+      allow({ AWS: EXT }, 's3:GetObject'),
+      deny('*', 's3:*', { Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+
+    // Act
+    const result = isAllowed(doc, { principal: ALICE, action: 's3:GetObject', secureTransport });
+
+    // Assess
+    expect(result).toMatchObject({ allowed, decision });
   });
 
   it('refuses a principal whose kind it cannot tell', () => {

@@ -8,6 +8,7 @@ import {
   ValidationException,
   type AccessAnalyzerServiceException,
   type AccessPreviewFinding,
+  type Configuration,
 } from '@aws-sdk/client-accessanalyzer';
 import { type AwsStandin } from '../../../../src/sandbox/aws-standin';
 import { closeAll, failureOf, standinWithClient } from './helpers';
@@ -170,6 +171,60 @@ describe('AWS stand-in: access previews over the real SDK', () => {
       ['AWS::KMS::Key', false, 'NEW'],
       ['AWS::SQS::Queue', false, 'NEW'],
     ]);
+  });
+
+  it('for an existing resource, uses its policy and Block Public Access when left out; an empty policy deletes', async () => {
+    // Prepare
+    const publicRead = (bucket: string): string =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` },
+        ],
+      });
+    aws.s3.createBucket({ name: 'open-bucket', policy: publicRead('open-bucket') });
+    aws.s3.createBucket({ name: 'restricted-bucket', publicAccessBlock: { RestrictPublicBuckets: true } });
+    const open = aws.accessAnalyzer.listFindings().find((f) => f.resource === 'arn:aws:s3:::open-bucket');
+    const key = aws.kms.createKey();
+    const previewOf = async (configurations: Record<string, Configuration>): Promise<unknown[][]> => {
+      now = new Date(now.getTime() + 60_000);
+      const { id } = await aa.send(new CreateAccessPreviewCommand({ analyzerArn, configurations }));
+      now = new Date(now.getTime() + 60_000);
+      const out = await aa.send(new ListAccessPreviewFindingsCommand({ accessPreviewId: id, analyzerArn }));
+      return (out.findings ?? []).map((f) => [f.resource, f.changeType, f.status, f.existingFindingId]);
+    };
+
+    // Act
+    const kept = await previewOf({ 'arn:aws:s3:::open-bucket': { s3Bucket: {} } });
+    const deleted = await previewOf({ 'arn:aws:s3:::open-bucket': { s3Bucket: { bucketPolicy: '' } } });
+    const restricted = await previewOf({
+      'arn:aws:s3:::restricted-bucket': { s3Bucket: { bucketPolicy: publicRead('restricted-bucket') } },
+    });
+    const unrestricted = await previewOf({
+      'arn:aws:s3:::restricted-bucket': {
+        s3Bucket: {
+          bucketPolicy: publicRead('restricted-bucket'),
+          bucketPublicAccessBlock: { restrictPublicBuckets: false, ignorePublicAcls: false },
+        },
+      },
+    });
+    const emptyKeyPolicy = await failure(
+      aa.send(
+        new CreateAccessPreviewCommand({
+          analyzerArn,
+          configurations: { [key.arn]: { kmsKey: { keyPolicies: { default: '' } } } },
+        }),
+      ),
+    );
+
+    // Assess
+    expect(open?.status).toBe('ACTIVE');
+    expect(kept).toEqual([['arn:aws:s3:::open-bucket', 'UNCHANGED', 'ACTIVE', open?.id]]);
+    expect(deleted).toEqual([['arn:aws:s3:::open-bucket', 'CHANGED', 'RESOLVED', open?.id]]);
+    expect(restricted).toEqual([]);
+    expect(unrestricted).toEqual([['arn:aws:s3:::restricted-bucket', 'NEW', 'ACTIVE', undefined]]);
+    expect(emptyKeyPolicy).toBeInstanceOf(ValidationException);
+    expect(emptyKeyPolicy.message).toBe('the proposed key policy cannot be an empty string');
   });
 
   it('refuses unsupported configuration types and ARNs that do not fit the configuration', async () => {

@@ -38,6 +38,20 @@ describe('AWS stand-in: SQS over the real SDK', () => {
     expect(queueUrl).toBe(out.QueueUrl);
   });
 
+  it('resolves GetQueueUrl with the own account as QueueOwnerAWSAccountId; another account has no such queue', async () => {
+    // Act
+    const own = await sqs.send(
+      new GetQueueUrlCommand({ QueueName: 'findings', QueueOwnerAWSAccountId: '111122223333' }),
+    );
+    const foreign = await failure(
+      sqs.send(new GetQueueUrlCommand({ QueueName: 'findings', QueueOwnerAWSAccountId: '444455556666' })),
+    );
+
+    // Assess
+    expect(own.QueueUrl).toBe(queueUrl);
+    expect(foreign).toBeInstanceOf(QueueDoesNotExist);
+  });
+
   it('delivers a sent message with its body, a correct MD5 and the receive count', async () => {
     // Prepare
     const body = JSON.stringify({ 'detail-type': 'Access Analyzer Finding', detail: { id: 'f-1' } });
