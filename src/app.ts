@@ -10,10 +10,12 @@ import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { actions } from './actions';
 import { createArchiveRemedy } from './actions/archive';
+import { createArchiveRuleRemedy } from './archive-rules/remedy';
 import type { ActionDeps } from './actions/types';
 import { createWorkflow, type Workflow } from './approvals/workflow';
 import { createFindingsSource } from './aws/access-analyzer';
 import { createAccessPreviewer } from './aws/access-preview';
+import { createArchiveRuleGateway } from './aws/archive-rules';
 import { createDecisionPublisher } from './aws/decision-events';
 import { createTrustPolicyGateway } from './aws/iam-roles';
 import { createResourcePolicyGateways } from './aws/resource-policies';
@@ -23,6 +25,7 @@ import { errorMessage } from './errors';
 import { type Clock, systemClock } from './findings/ports';
 import { createReconciler, type Reconciler } from './findings/reconcile';
 import { createRecordFinding } from './findings/record-finding';
+import { createReviewer, type Reviewer } from './findings/review';
 import { createFindingSync } from './findings/sync';
 import { createHttpServer, listen } from './http/server';
 import { createEventHandler, type HandleEvent } from './ingest/handle-event';
@@ -32,8 +35,11 @@ import { boltLogger } from './log';
 import { publishingDecisionLog } from './remediation/publishing-log';
 import { createRemedies } from './remediation/remedies';
 import { createApprovalNotifier } from './slack/approval-notifier';
+import { reopenedNote } from './slack/blocks/review-note';
 import { createErrorHandler, createErrorReporter } from './slack/error-handler';
 import { registerApprovalActions } from './slack/listeners/approval-actions';
+import { registerArchiveRuleListeners } from './slack/listeners/archive-rules';
+import { registerArchiveReason } from './slack/listeners/archive-reason';
 import { registerFindingActions } from './slack/listeners/finding-actions';
 import { createMessenger } from './slack/messenger';
 import { createGroupResolver } from './slack/user-groups';
@@ -63,6 +69,8 @@ export interface Bot {
   reconciler: Reconciler;
   /** Approval requests, votes, executions and the due work (tests drive `runDue` with their own clock). */
   workflow: Workflow;
+  /** Archive reviews ("Archive with reason…" with a review date): tests drive `runDue` with their own clock. */
+  reviews: Reviewer;
 }
 
 export function createBot(deps: BotDeps): Bot {
@@ -73,6 +81,7 @@ export function createBot(deps: BotDeps): Bot {
     createTables: config.createTables,
   });
   const source = createFindingsSource(deps.aws.accessAnalyzer);
+  const archiveRuleGateway = createArchiveRuleGateway(deps.aws.accessAnalyzer);
 
   const receiver =
     config.slack.mode === 'http'
@@ -148,6 +157,7 @@ export function createBot(deps: BotDeps): Bot {
         clock,
       ),
       createArchiveRemedy({ source, store: stores.findings, clock }),
+      createArchiveRuleRemedy({ gateway: archiveRuleGateway, store: stores.archiveRules, clock }),
     ],
     sync,
     clock,
@@ -173,8 +183,28 @@ export function createBot(deps: BotDeps): Bot {
     track(done);
     return done;
   };
-  registerFindingActions(app, { ...actionDeps, groups, reportError }, afterAck);
+  // Create archive rule: its modal's count, submission, `/iam-findings rules` and Delete… (issue #5).
+  const archiveRules = registerArchiveRuleListeners(
+    app,
+    {
+      findings: stores.findings,
+      workflow,
+      policy: config.approvals,
+      gateway: archiveRuleGateway,
+      rules: stores.archiveRules,
+      reportError,
+      log,
+    },
+    afterAck,
+  );
+  registerFindingActions(
+    app,
+    { ...actionDeps, groups, reportError, onModalOpened: archiveRules.modalOpened },
+    afterAck,
+  );
   registerApprovalActions(app, { workflow, approvals: stores.approvals, reportError }, afterAck);
+  registerArchiveReason(app, { ...actionDeps, groups, reportError }, afterAck);
+  const reviews = createReviewer({ ...actionDeps, messenger, reopenedNote });
   app.error(createErrorHandler(messenger, log));
 
   const server: Server = createHttpServer(
@@ -196,6 +226,8 @@ export function createBot(deps: BotDeps): Bot {
     dueRun = workflow
       .runDue()
       .catch((err: unknown) => log.error({ err: errorMessage(err) }, 'due approval work failed'))
+      .then(() => reviews.runDue())
+      .catch((err: unknown) => log.error({ err: errorMessage(err) }, 'due archive reviews failed'))
       .finally(() => {
         dueRun = undefined;
       });
@@ -207,6 +239,7 @@ export function createBot(deps: BotDeps): Bot {
     handleEvent,
     reconciler,
     workflow,
+    reviews,
     async start() {
       await stores.initialize();
       await app.init();

@@ -5,14 +5,106 @@
  * Needs: access-analyzer:UpdateFindings.
  * When the approval policy gives `archive` a chain (APPROVAL_POLICY_FILE), the click starts an approval request
  * instead, and `createArchiveRemedy` archives once it is approved.
+ * "Archive with reason…" (./archive-with-reason) archives through the same `archiveFinding` and remedy, with a
+ * justification and an optional review date (see `ArchiveReason`).
  * @example clicking Archive on an ACTIVE finding → AA status ARCHIVED, message shows "Archived by @alice".
  */
-import type { Remedy } from '../approvals/ports';
+import type { Remedy, RemedyParams } from '../approvals/ports';
 import { AppError } from '../errors';
 import type { Clock, FindingStore, FindingsSource } from '../findings/ports';
-import type { FindingAction } from './types';
+import type { ActionDeps, ActionRequest, FindingAction } from './types';
 
 const CLAIM_MS = 2 * 60_000;
+
+/** What "Archive with reason…" adds to an archive: why the access is intended and, optionally, when to look again. */
+export interface ArchiveReason {
+  /** Trimmed, 10–2,000 characters. */
+  reason: string;
+  /** ISO time at which the finding is reopened (09:00 UTC of the chosen date). */
+  reviewAt?: string;
+}
+
+/** Shortest and longest reason (after trimming); the modal's inputs use the same limits. */
+export const REASON_MIN_CHARS = 10;
+export const REASON_MAX_CHARS = 2000;
+
+/**
+ * The reason carried by approval-request params or a stored plan; undefined when there is none (plain Archive).
+ * @throws AppError when a reason is there but malformed.
+ * @example archiveReasonFrom({ reason: 'Partner audit role', reviewAt: '2026-09-01T09:00:00.000Z' })
+ */
+export function archiveReasonFrom(params: RemedyParams | undefined): ArchiveReason | undefined {
+  if (params?.reason === undefined) return undefined;
+  const { reason, reviewAt } = params;
+  const valid =
+    typeof reason === 'string' &&
+    reason.trim().length > 0 &&
+    reason.length <= REASON_MAX_CHARS &&
+    (reviewAt === undefined || (typeof reviewAt === 'string' && Number.isFinite(Date.parse(reviewAt))));
+  if (!valid) {
+    throw new AppError(
+      'invalid_archive_reason',
+      'malformed archive reason or review date',
+      'The archive reason or review date is not valid; open *Archive with reason…* again.',
+    );
+  }
+  return { reason, ...(typeof reviewAt === 'string' ? { reviewAt } : {}) };
+}
+
+/** The decision-log input of an archive: the AWS call, plus the reason and review date when given. */
+function archiveInput(finding: { analyzerArn: string; id: string }, why?: ArchiveReason) {
+  return {
+    analyzerArn: finding.analyzerArn,
+    ids: [finding.id],
+    status: 'ARCHIVED',
+    ...(why ? { reason: why.reason } : {}),
+    ...(why?.reviewAt ? { reviewAt: why.reviewAt } : {}),
+  };
+}
+
+/**
+ * Archives the finding now (no approval): claim, `requested`, UpdateFindings(ARCHIVED), record, `succeeded`,
+ * message. Shared by Archive and "Archive with reason…" (`why`).
+ * @throws AlreadyDecidedError when another action holds the finding or it is not ACTIVE; AWS errors as AppErrors.
+ */
+export async function archiveFinding(
+  request: Pick<ActionRequest, 'actor' | 'requestId' | 'record'> & { why?: ArchiveReason },
+  deps: Pick<ActionDeps, 'store' | 'source' | 'decisions' | 'sync' | 'clock' | 'log'>,
+): Promise<void> {
+  const { store, source, decisions, sync, clock, log } = deps;
+  const { actor, requestId, record, why } = request;
+  const { finding } = record;
+  const now = clock.now();
+  await store.beginAction(
+    finding.id,
+    { action: 'archive', requestId, by: actor, until: now + CLAIM_MS },
+    now,
+  );
+  const base = { requestId, findingId: finding.id, action: 'archive', actor };
+  const input = archiveInput(finding, why);
+  await decisions.append({ ...base, phase: 'requested', at: new Date(now).toISOString(), input });
+  try {
+    await source.setStatus(finding.analyzerArn, [finding.id], 'ARCHIVED', requestId);
+  } catch (err) {
+    await store.abortAction(finding.id, requestId);
+    await decisions.append({
+      ...base,
+      phase: 'failed',
+      at: new Date(clock.now()).toISOString(),
+      input,
+      error: err instanceof AppError ? err.userMessage : String(err),
+    });
+    throw err;
+  }
+  const at = new Date(clock.now()).toISOString();
+  await store.completeAction(finding.id, requestId, {
+    status: 'ARCHIVED',
+    archived: { by: actor, at, ...why },
+  });
+  await decisions.append({ ...base, phase: 'succeeded', at, input, result: { status: 'ARCHIVED' } });
+  log.info({ findingId: finding.id, requestId, reviewAt: why?.reviewAt }, 'finding archived');
+  await sync(finding.id, { justChanged: true });
+}
 
 export const archive: FindingAction = {
   id: 'archive',
@@ -22,50 +114,37 @@ export const archive: FindingAction = {
   appliesTo: ({ finding: f }) => f.status === 'ACTIVE' && !f.isDeleted,
 
   async execute({ actor, requestId, record, clickKey }, deps) {
-    const { store, source, decisions, sync, clock, log, policy, workflow } = deps;
-    const { finding } = record;
-    if (policy.chains.archive.stages.length > 0) {
-      await workflow.request({
+    if (deps.policy.chains.archive.stages.length > 0) {
+      await deps.workflow.request({
         action: 'archive',
-        findingId: finding.id,
+        findingId: record.finding.id,
         requester: actor,
         requestId,
         idempotencyKey: clickKey,
       });
       return {};
     }
-    const now = clock.now();
-    await store.beginAction(
-      finding.id,
-      { action: 'archive', requestId, by: actor, until: now + CLAIM_MS },
-      now,
-    );
-    const base = { requestId, findingId: finding.id, action: 'archive', actor };
-    const input = { analyzerArn: finding.analyzerArn, ids: [finding.id], status: 'ARCHIVED' };
-    await decisions.append({ ...base, phase: 'requested', at: new Date(now).toISOString(), input });
-    try {
-      await source.setStatus(finding.analyzerArn, [finding.id], 'ARCHIVED', requestId);
-    } catch (err) {
-      await store.abortAction(finding.id, requestId);
-      await decisions.append({
-        ...base,
-        phase: 'failed',
-        at: new Date(clock.now()).toISOString(),
-        input,
-        error: err instanceof AppError ? err.userMessage : String(err),
-      });
-      throw err;
-    }
-    const at = new Date(clock.now()).toISOString();
-    await store.completeAction(finding.id, requestId, { status: 'ARCHIVED', archived: { by: actor, at } });
-    await decisions.append({ ...base, phase: 'succeeded', at, input, result: { status: 'ARCHIVED' } });
-    log.info({ findingId: finding.id, requestId }, 'finding archived');
-    await sync(finding.id, { justChanged: true });
+    await archiveFinding({ actor, requestId, record }, deps);
     return {};
   },
 };
 
-/** Archive after approval (when the policy gives `archive` a chain): UpdateFindings, then the record. */
+/** The lines the approvers see under "What changes": the status, and the reason and review date when given. */
+function planDiff(status: string, why?: ArchiveReason): string {
+  const lines = [`- status: ${status}`, '+ status: ARCHIVED'];
+  if (why) {
+    const [first = '', ...rest] = why.reason.split('\n');
+    lines.push(`+ reason: ${first}`, ...rest.map((l) => `+         ${l}`));
+    if (why.reviewAt) lines.push(`+ review on: ${why.reviewAt} (reopened then)`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Archive after approval (when the policy gives `archive` a chain): UpdateFindings, then the record. With
+ * "Archive with reason…" the request's params (reason, reviewAt) go into the plan, and `apply` takes them from
+ * there, so what was approved is what is recorded.
+ */
 export function createArchiveRemedy(deps: {
   source: FindingsSource;
   store: FindingStore;
@@ -75,7 +154,7 @@ export function createArchiveRemedy(deps: {
     action: 'archive',
     label: 'Archive',
     statuses: ['ACTIVE'],
-    check(rec) {
+    check(rec, params) {
       if (rec.finding.isDeleted) {
         throw new AppError(
           'not_archivable',
@@ -83,22 +162,35 @@ export function createArchiveRemedy(deps: {
           "This finding's resource is deleted; there is nothing to archive.",
         );
       }
+      archiveReasonFrom(params);
     },
-    plan: async (rec) => ({
-      kind: 'finding-status',
-      diff: `- status: ${rec.finding.status}\n+ status: ARCHIVED`,
-    }),
+    plan: async (rec, params) => {
+      const why = archiveReasonFrom(params);
+      return {
+        kind: 'finding-status',
+        diff: planDiff(rec.finding.status, why),
+        ...(why ? { reason: why.reason } : {}),
+        ...(why?.reviewAt ? { reviewAt: why.reviewAt } : {}),
+      };
+    },
     async apply(rec, request) {
       const { finding } = rec;
+      const why = archiveReasonFrom(request.plan);
       await deps.source.setStatus(finding.analyzerArn, [finding.id], 'ARCHIVED', request.id);
       const at = new Date(deps.clock.now()).toISOString();
       await deps.store.completeAction(finding.id, request.id, {
         status: 'ARCHIVED',
-        archived: { by: request.requester, at },
+        archived: { by: request.requester, at, ...why },
       });
+      const approvers = request.approvers.map((a) => `<@${a}>`).join(', ');
+      const review = why?.reviewAt ? ` It will be reopened on ${why.reviewAt.slice(0, 10)}.` : '';
       return {
-        summary: `🗄️ Archived, requested by <@${request.requester}>, approved by ${request.approvers.map((a) => `<@${a}>`).join(', ')}.`,
-        details: { status: 'ARCHIVED' },
+        summary: `🗄️ Archived, requested by <@${request.requester}>, approved by ${approvers}.${review}`,
+        details: {
+          status: 'ARCHIVED',
+          ...(why ? { reason: why.reason } : {}),
+          ...(why?.reviewAt ? { reviewAt: why.reviewAt } : {}),
+        },
       };
     },
   };

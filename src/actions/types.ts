@@ -53,8 +53,9 @@ export interface FindingAction {
   /**
    * Actions that ask for input first: the click opens this modal at once (Slack's trigger_id lasts 3 s, so
    * only the stored record is read, never AWS), and the action's own view listener handles the submission.
+   * `policy` tells whether the action will need approval and whether the account must be typed (sensitive).
    */
-  modal?(record: FindingRecord, origin: ClickOrigin): View;
+  modal?(record: FindingRecord, origin: ClickOrigin, policy: ApprovalPolicy): View;
   /** What a click does (after the ack, with bounded concurrency). Actions with a `modal` have none. */
   execute?(request: ActionRequest, deps: ActionDeps): Promise<ActionResult>;
 }

@@ -30,6 +30,18 @@ export interface DenyRecord {
   at: string;
 }
 
+/** Who archived the finding through the bot, and (with "Archive with reason…") why and until when. */
+export interface ArchiveInfo {
+  /** Slack user id. */
+  by: string;
+  /** ISO time of the archive. */
+  at: string;
+  /** The justification typed in the "Archive with reason…" modal (trimmed, 10–2,000 characters). */
+  reason?: string;
+  /** ISO time the finding is reopened (09:00 UTC of the chosen date); present only while that review is pending. */
+  reviewAt?: string;
+}
+
 export interface FindingRecord {
   finding: Finding;
   updatedAtMs: number;
@@ -44,14 +56,47 @@ export interface FindingRecord {
   leaseUntil?: number;
   /** How many times a sync lease was taken; >1 with no message means an earlier post may have happened. */
   syncAttempts: number;
-  archived?: { by: string; at: string };
+  archived?: ArchiveInfo;
   pending?: PendingAction;
   denied?: DenyRecord;
 }
 
 export type ApplyOutcome = 'created' | 'updated' | 'stale';
 
-export interface FindingStore {
+/** A review date that has come: the finding and the review time (epoch ms) it was scheduled for. */
+export interface DueReview {
+  findingId: string;
+  reviewAtMs: number;
+}
+
+/**
+ * Archives with a review date ("Archive with reason…"): found cheaply when due, and reopened once across
+ * replicas and restarts through a claim with a lease (like the sync lease). An event that moves the finding out
+ * of ARCHIVED before the review date drops the review (see `apply`).
+ */
+export interface ArchiveReviewStore {
+  /** Pending reviews whose time is at or before `now`, earliest first, at most `limit`. */
+  dueReviews(now: number, limit: number): Promise<DueReview[]>;
+  /**
+   * Takes the review scheduled for `reviewAtMs` if it is still pending and nobody holds a live claim on it.
+   * @returns the record as of the claim, or undefined (someone else has it, or it is no longer pending).
+   */
+  claimReview(
+    id: string,
+    reviewAtMs: number,
+    token: string,
+    now: number,
+    until: number,
+  ): Promise<FindingRecord | undefined>;
+  /** Access Analyzer reopened it: the stored status becomes ACTIVE (if still ARCHIVED) while the claim is ours. */
+  markReopened(id: string, token: string): Promise<void>;
+  /** The review is done (or moot): the archive details, the review and the claim are cleared. False if the claim was lost. */
+  finishReview(id: string, token: string): Promise<boolean>;
+  /** Gives the claim back after a failure, so the next run retries at once. */
+  releaseReview(id: string, token: string): Promise<void>;
+}
+
+export interface FindingStore extends ArchiveReviewStore {
   get(id: string): Promise<FindingRecord | undefined>;
   getMany(ids: string[]): Promise<Map<string, FindingRecord>>;
   /** Stores the finding if new or newer (by updatedAt) than what is stored; never overwrites newer state. */
@@ -84,7 +129,7 @@ export interface FindingStore {
   completeAction(
     id: string,
     requestId: string,
-    result: { status: FindingStatus; archived?: { by: string; at: string } },
+    result: { status: FindingStatus; archived?: ArchiveInfo },
   ): Promise<void>;
   /** The action failed: pending cleared, state unchanged. */
   abortAction(id: string, requestId: string): Promise<void>;
@@ -103,7 +148,9 @@ export type DecisionPhase =
   | 'failed'
   | 'skipped'
   | 'verified'
-  | 'not-verified';
+  | 'not-verified'
+  /** An archive's review date came and the bot set the finding ACTIVE again ("Archive with reason…"). */
+  | 'reopened';
 
 export interface Decision {
   requestId: string;
@@ -172,7 +219,8 @@ export interface CardView {
 export interface FindingMessenger {
   post(view: CardView): Promise<SlackRef>;
   update(ref: SlackRef, view: CardView): Promise<void>;
-  threadReply(ref: SlackRef, text: string): Promise<void>;
+  /** `broadcast`: also sent to the channel (reply_broadcast), still in the finding's thread. */
+  threadReply(ref: SlackRef, text: string, options?: { broadcast?: boolean }): Promise<void>;
   /** Looks for a message already posted for this finding (after a crash between post and store). */
   findPosted(findingId: string): Promise<SlackRef | undefined>;
   ephemeral(channel: string, user: string, text: string, threadTs?: string): Promise<void>;

@@ -23,7 +23,8 @@ export function renderKey(rec: FindingRecord): string {
     f.updatedAt,
     f.sources ?? null,
     f.unused ?? null,
-    rec.archived ?? null,
+    // Shown only while archived (with its reason and review date), so only then part of the message.
+    f.status === 'ARCHIVED' ? (rec.archived ?? null) : null,
     rec.pending ? [rec.pending.action, rec.pending.by, rec.pending.requestId] : null,
     rec.denied ?? null,
   ]);

@@ -14,6 +14,7 @@ import {
   planResourcePolicyDeny,
   planResourcePolicyUndo,
   type ResourceDenyDeps,
+  type ResourcePolicyChange as Change,
 } from './resource-deny';
 import {
   applyTrustPolicyDeny,
@@ -23,20 +24,8 @@ import {
   type RoleTrustDeps,
 } from './role-trust';
 import { DenyNotApplicableError } from './trust-policy-deny';
-import type { PolicyDocument } from './policy-document';
 
 export type RemedyDeps = RoleTrustDeps & ResourceDenyDeps;
-
-/** One applied edit, whichever policy it was. */
-interface Change {
-  resourceArn: string;
-  policyName: string;
-  sid: string;
-  before: PolicyDocument | null;
-  after: PolicyDocument | null;
-  diff: string;
-  changed: boolean;
-}
 
 class NothingToUndoError extends AppError {
   constructor() {

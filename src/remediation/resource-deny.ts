@@ -57,7 +57,7 @@ export interface ResourcePolicyPlan {
   };
 }
 
-/** What applying did, for the decision log and the thread. */
+/** What applying did (to any policy: role trust policies report the same shape), for the log and the thread. */
 export interface ResourcePolicyChange {
   resourceArn: string;
   policyName: string;

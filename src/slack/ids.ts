@@ -119,3 +119,68 @@ export function decodeConfirmMeta(raw: string | undefined): ConfirmAccountMeta {
   const v = parseJson(confirmMeta, raw, 'This dialog carries no finding reference.');
   return { findingId: v.f, action: v.a, accountId: v.n, channel: v.c, ts: v.t };
 }
+
+/**
+ * "Create archive rule" (issue #5): the modal (callback id), its input blocks, the action ids of its inputs
+ * (criteria inputs dispatch `ARCHIVE_RULE_CRITERIA_ACTION` to recount), the Delete… button of
+ * `/iam-findings rules`, and the slash command. Not `finding.`-prefixed, so the finding router ignores them.
+ */
+export const ARCHIVE_RULE_VIEW = 'archive-rule.create';
+export const ARCHIVE_RULE_BLOCKS = {
+  name: 'rule-name',
+  resourceType: 'resource-type',
+  principal: 'principal',
+  ownerAccount: 'owner-account',
+  isPublic: 'is-public',
+  applyExisting: 'apply-existing',
+  confirmAccount: 'confirm-account',
+  count: 'match-count',
+} as const;
+export const ARCHIVE_RULE_INPUT = 'archive-rule.input';
+export const ARCHIVE_RULE_CRITERIA_ACTION = 'archive-rule.criteria';
+export const ARCHIVE_RULE_DELETE_ACTION = 'archive-rule.delete';
+export const IAM_FINDINGS_COMMAND = '/iam-findings';
+
+const archiveRuleMeta = z
+  .object({ f: z.string().min(1).max(128), c: z.string(), t: z.string(), n: z.string().max(20) })
+  .strict();
+/** What the archive-rule modal carries: the finding, where it was clicked, and the finding's account. */
+export interface ArchiveRuleMeta {
+  findingId: string;
+  channel: string;
+  ts: string;
+  accountId: string;
+}
+
+export function encodeArchiveRuleMeta(m: ArchiveRuleMeta): string {
+  return JSON.stringify({ f: m.findingId, c: m.channel, t: m.ts, n: m.accountId });
+}
+
+export function decodeArchiveRuleMeta(raw: string | undefined): ArchiveRuleMeta {
+  const v = parseJson(archiveRuleMeta, raw, 'This dialog carries no finding reference.');
+  return { findingId: v.f, channel: v.c, ts: v.t, accountId: v.n };
+}
+
+const ruleValue = z.object({ a: z.string().min(1).max(300), r: z.string().min(1).max(300) }).strict();
+/** The Delete… button of one rule in `/iam-findings rules`. */
+export interface ArchiveRuleButtonValue {
+  analyzerArn: string;
+  ruleName: string;
+}
+
+export function encodeArchiveRuleValue(v: ArchiveRuleButtonValue): string {
+  return JSON.stringify({ a: v.analyzerArn, r: v.ruleName });
+}
+
+export function decodeArchiveRuleValue(raw: string | undefined): ArchiveRuleButtonValue {
+  const v = parseJson(ruleValue, raw, 'This button carries no archive rule reference.');
+  return { analyzerArn: v.a, ruleName: v.r };
+}
+
+/**
+ * "Archive with reason…" (button `finding.archive-with-reason`): the modal's callback id and its input blocks
+ * (the reason, the optional review date, and the account id on a sensitive account with an archive chain),
+ * each with one input whose action id is the block id. private_metadata: see slack/blocks/archive-reason-modal.
+ */
+export const ARCHIVE_REASON_VIEW = 'archive-reason.submit';
+export const ARCHIVE_REASON_BLOCKS = { reason: 'reason', reviewOn: 'review-on', account: 'account' } as const;

@@ -49,13 +49,14 @@ export function createMessenger(
       );
     },
 
-    async threadReply(ref, text) {
+    async threadReply(ref, text, options) {
       await slackCall('chat.postMessage', () =>
         client.chat.postMessage({
           channel: ref.channel,
           thread_ts: ref.ts,
           text: clip(text, 3900),
           unfurl_links: false,
+          reply_broadcast: options?.broadcast === true,
         }),
       );
     },

@@ -21,6 +21,7 @@ const PHASE_ORDER: Decision['phase'][] = [
   'failed',
   'verified',
   'not-verified',
+  'reopened',
 ];
 
 export function createDecisionLog(models: Models): DecisionLog {

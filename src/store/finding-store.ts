@@ -3,22 +3,37 @@
  * handlers and double clicks converge on one outcome:
  * - apply(): only a new finding or a strictly newer `updatedAt` is written (stale and repeated events are no-ops);
  * - the sync lease: one handler at a time talks to Slack for a finding (expires if the bot dies);
- * - beginAction(): one remediation at a time, only on an ACTIVE finding.
+ * - beginAction(): one remediation at a time, only on an ACTIVE finding;
+ * - archive reviews ("Archive with reason…" with a review date): a sparse GSI holds only pending reviews, and a
+ *   claim with a lease lets one replica reopen each once; an event that moves the finding out of ARCHIVED
+ *   before then drops the review.
  */
 import dynamoose from 'dynamoose';
 import { AlreadyDecidedError } from '../errors';
 import { type Finding, type FindingStatus, timestampMs } from '../findings/finding';
 import type {
   ApplyOutcome,
+  ArchiveInfo,
   DenyRecord,
   FindingRecord,
   FindingStore,
   PendingAction,
   SlackRef,
 } from '../findings/ports';
+import { archiveUpdate, createArchiveReviews } from './archive-reviews';
 import { type FindingItem, type Models, isConditionFailure } from './models';
 
 const Condition = dynamoose.Condition;
+
+function archiveOf(item: FindingItem): ArchiveInfo | undefined {
+  if (!item.archivedBy || !item.archivedAt) return undefined;
+  return {
+    by: item.archivedBy,
+    at: item.archivedAt,
+    ...(item.archivedReason ? { reason: item.archivedReason } : {}),
+    ...(item.reviewDueAt !== undefined ? { reviewAt: new Date(item.reviewDueAt).toISOString() } : {}),
+  };
+}
 
 function toRecord(item: FindingItem): FindingRecord {
   return {
@@ -31,7 +46,7 @@ function toRecord(item: FindingItem): FindingRecord {
     leaseToken: item.leaseToken,
     leaseUntil: item.leaseUntil,
     syncAttempts: item.syncAttempts ?? 0,
-    archived: item.archivedBy && item.archivedAt ? { by: item.archivedBy, at: item.archivedAt } : undefined,
+    archived: archiveOf(item),
     pending:
       item.pendingAction && item.pendingRequestId && item.pendingBy && item.pendingUntil
         ? {
@@ -55,7 +70,10 @@ export function createFindingStore(models: Models): FindingStore {
     return item ? toRecord(item) : undefined;
   };
 
+  const reviews = createArchiveReviews(models, { get, toRecord });
+
   return {
+    ...reviews,
     get,
 
     async getMany(ids) {
@@ -88,9 +106,10 @@ export function createFindingStore(models: Models): FindingStore {
       } catch (err) {
         if (!isConditionFailure(err)) throw err;
       }
+      let updated: FindingItem;
       try {
         // Update: only if strictly newer than what is stored.
-        await findings.update(
+        updated = (await findings.update(
           { id: finding.id },
           {
             $SET: {
@@ -100,13 +119,16 @@ export function createFindingStore(models: Models): FindingStore {
               analyzerArn: finding.analyzerArn,
             },
           },
-          { condition: new Condition('updatedAtMs').lt(updatedAtMs) },
-        );
-        return 'updated';
+          { condition: new Condition('updatedAtMs').lt(updatedAtMs), returnValues: 'ALL_NEW' },
+        )) as FindingItem;
       } catch (err) {
         if (isConditionFailure(err)) return 'stale';
         throw err;
       }
+      if (finding.status !== 'ARCHIVED' && updated.reviewDueAt !== undefined) {
+        await reviews.dropReviewAfter(finding.id, finding.updatedAt);
+      }
+      return 'updated';
     },
 
     async acquireLease(id, token, now, until) {
@@ -206,24 +228,17 @@ export function createFindingStore(models: Models): FindingStore {
       }
     },
 
-    async completeAction(
-      id,
-      requestId,
-      result: { status: FindingStatus; archived?: { by: string; at: string } },
-    ) {
+    async completeAction(id, requestId, result: { status: FindingStatus; archived?: ArchiveInfo }) {
       const current = await get(id);
       if (!current) return;
       const finding: Finding = { ...current.finding, status: result.status };
+      const archive = result.archived ? archiveUpdate(result.archived) : { set: {}, remove: [] };
       await findings
         .update(
           { id },
           {
-            $SET: {
-              status: result.status,
-              finding: JSON.stringify(finding),
-              ...(result.archived ? { archivedBy: result.archived.by, archivedAt: result.archived.at } : {}),
-            },
-            $REMOVE: ['pendingAction', 'pendingRequestId', 'pendingBy', 'pendingUntil'],
+            $SET: { status: result.status, finding: JSON.stringify(finding), ...archive.set },
+            $REMOVE: [...PENDING_ATTRIBUTES, ...archive.remove],
           },
           // Only the request that holds the claim completes it; a newer AWS event (higher updatedAtMs) wins over us.
           {
@@ -240,12 +255,7 @@ export function createFindingStore(models: Models): FindingStore {
           await findings
             .update(
               { id },
-              {
-                $SET: result.archived
-                  ? { archivedBy: result.archived.by, archivedAt: result.archived.at }
-                  : {},
-                $REMOVE: ['pendingAction', 'pendingRequestId', 'pendingBy', 'pendingUntil'],
-              },
+              { $SET: archive.set, $REMOVE: [...PENDING_ATTRIBUTES, ...archive.remove] },
               { condition: new Condition('pendingRequestId').eq(requestId) },
             )
             .catch((e: unknown) => {

@@ -1,10 +1,12 @@
 /** The DynamoDB-backed stores, built together from one set of models. */
 import { DescribeTableCommand, type DynamoDB } from '@aws-sdk/client-dynamodb';
 import type { ApprovalStore } from '../approvals/store-port';
+import type { ArchiveRuleStore } from '../archive-rules/ports';
 import { errorMessage } from '../errors';
 import type { AnalyzerRegistry, DecisionLog, FindingStore, UnhandledEventStore } from '../findings/ports';
 import { createAnalyzerRegistry } from './analyzer-registry';
 import { createApprovalStore } from './approval-store';
+import { createArchiveRuleStore } from './archive-rule-store';
 import { createDecisionLog } from './decision-log';
 import { createFindingStore } from './finding-store';
 import { defineModels, useDynamoDb } from './models';
@@ -16,6 +18,8 @@ export interface Stores {
   analyzers: AnalyzerRegistry;
   unhandled: UnhandledEventStore;
   approvals: ApprovalStore;
+  /** Archive rules the bot created (`/iam-findings rules`). */
+  archiveRules: ArchiveRuleStore;
   /** Creates absent tables when allowed; fails with the table names when they are missing and may not be created. */
   initialize(): Promise<void>;
   /** DynamoDB reachable and the findings table there. */
@@ -35,6 +39,7 @@ export function createStores(
     analyzers: createAnalyzerRegistry(models),
     unhandled: createUnhandledEventStore(models),
     approvals: createApprovalStore(models),
+    archiveRules: createArchiveRuleStore(models),
     tableNames: models.tableNames,
     async initialize() {
       try {

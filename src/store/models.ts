@@ -6,6 +6,7 @@
 import { DynamoDB } from '@aws-sdk/client-dynamodb';
 import dynamoose from 'dynamoose';
 import type { Item } from 'dynamoose/dist/Item';
+import { TableUpdateOptions } from 'dynamoose/dist/Table';
 
 export interface FindingItem extends Item {
   id: string;
@@ -29,6 +30,15 @@ export interface FindingItem extends Item {
   pendingUntil?: number;
   /** The Deny the bot added for this finding (JSON of DenyRecord), until it is undone. */
   denied?: string;
+  /** "Archive with reason…": the justification, kept while the finding stays archived. */
+  archivedReason?: string;
+  /** Set (to REVIEW_PENDING) only while an archive review is pending: the hash key of the sparse review index. */
+  reviewQueue?: string;
+  /** When the pending review reopens the finding (epoch ms): the range key of the review index. */
+  reviewDueAt?: number;
+  /** The claim of whoever is reopening it now, and until when that claim holds. */
+  reviewClaim?: string;
+  reviewClaimUntil?: number;
 }
 
 export interface DecisionItem extends Item {
@@ -79,8 +89,34 @@ export interface ApprovalItem extends Item {
   slackTs?: string;
 }
 
+/** The sparse GSI of findings by (reviewQueue, reviewDueAt): archives whose review date has come (keys only). */
+export const FINDINGS_REVIEW_INDEX = 'reviewDueIndex';
+/** The one value of `reviewQueue`: every pending review sits in this partition of the review index. */
+export const REVIEW_PENDING = 'pending';
+
 /** The GSI of approvals by (status, nextDueAt): due reminders/expiries and approved actions to execute. */
 export const APPROVALS_DUE_INDEX = 'statusDueIndex';
+
+/**
+ * An archive rule the bot created (`ruleKey` = `<analyzerArn>/archive-rule/<ruleName>`, the rule's ARN form).
+ * The record of a deleted rule stays (with `deletedAt`) until a rule of the same name is created again.
+ */
+export interface ArchiveRuleItem extends Item {
+  ruleKey: string;
+  analyzerArn: string;
+  ruleName: string;
+  /** The filter as JSON. */
+  filter: string;
+  createdBy: string;
+  /** Approvers' user ids as JSON. */
+  approvedBy: string;
+  requestId: string;
+  findingId: string;
+  createdAt: string;
+  deletedAt?: string;
+  deletedBy?: string;
+  deleteRequestId?: string;
+}
 
 export interface Models {
   findings: ReturnType<typeof dynamoose.model<FindingItem>>;
@@ -88,6 +124,7 @@ export interface Models {
   analyzers: ReturnType<typeof dynamoose.model<AnalyzerItem>>;
   unhandledEvents: ReturnType<typeof dynamoose.model<UnhandledEventItem>>;
   approvals: ReturnType<typeof dynamoose.model<ApprovalItem>>;
+  archiveRules: ReturnType<typeof dynamoose.model<ArchiveRuleItem>>;
   /** Creates absent tables (when allowed) and waits for them; call once at start-up. */
   initialize(): Promise<void>;
   tableNames: string[];
@@ -132,10 +169,19 @@ export function defineModels(prefix: string, createTables: boolean): Models {
         pendingBy: String,
         pendingUntil: Number,
         denied: String,
+        archivedReason: String,
+        reviewQueue: {
+          type: String,
+          index: { name: FINDINGS_REVIEW_INDEX, type: 'global', rangeKey: 'reviewDueAt', project: false },
+        },
+        reviewDueAt: Number,
+        reviewClaim: String,
+        reviewClaimUntil: Number,
       },
       { saveUnknown: false },
     ),
-    opts,
+    // A findings table created before the review index existed gets it at start (when tables may be managed).
+    createTables ? { ...opts, update: [TableUpdateOptions.indexes] } : opts,
   );
   const decisions = dynamoose.model<DecisionItem>(
     `${prefix}decisions`,
@@ -195,13 +241,35 @@ export function defineModels(prefix: string, createTables: boolean): Models {
     ),
     opts,
   );
-  const all = [findings, decisions, analyzers, unhandledEvents, approvals];
+  const archiveRules = dynamoose.model<ArchiveRuleItem>(
+    `${prefix}archive-rules`,
+    new dynamoose.Schema(
+      {
+        ruleKey: { type: String, hashKey: true },
+        analyzerArn: String,
+        ruleName: String,
+        filter: String,
+        createdBy: String,
+        approvedBy: String,
+        requestId: String,
+        findingId: String,
+        createdAt: String,
+        deletedAt: String,
+        deletedBy: String,
+        deleteRequestId: String,
+      },
+      { saveUnknown: false },
+    ),
+    opts,
+  );
+  const all = [findings, decisions, analyzers, unhandledEvents, approvals, archiveRules];
   return {
     findings,
     decisions,
     analyzers,
     unhandledEvents,
     approvals,
+    archiveRules,
     tableNames: all.map((m) => m.table().name),
     async initialize() {
       await Promise.all(all.map((m) => m.table().initialize()));

@@ -32,6 +32,8 @@ export class AccessAnalyzerState {
   private readonly sequence = new Map<string, number>();
   private readonly listeners = new Set<FindingListener>();
   private nextSeq = 1;
+  /** Whether an archive rule of the finding's analyzer matches a new finding (set by the archive-rule store). */
+  private archivedByRule: (finding: StandinFinding) => boolean = () => false;
 
   constructor(private readonly context: AccountContext) {}
 
@@ -56,6 +58,11 @@ export class AccessAnalyzerState {
     return stripSeq(analyzer);
   }
 
+  /** Archive rules decide the status of new findings added without one (see `addFinding`). */
+  useArchiveRules(matches: (finding: StandinFinding) => boolean): void {
+    this.archivedByRule = matches;
+  }
+
   /** Looks an analyzer up by ARN or by name. */
   getAnalyzer(arnOrName: string): Analyzer | undefined {
     const found =
@@ -74,11 +81,13 @@ export class AccessAnalyzerState {
 
   /**
    * Adds a finding; missing fields are defaulted (see access-analyzer-defaults.ts). Without `analyzerArn`
-   * it goes to the first analyzer of the matching kind (external or unused access).
+   * it goes to the first analyzer of the matching kind (external or unused access). Without `status` it is
+   * ACTIVE, or ARCHIVED when an archive rule of its analyzer matches it, as the service creates new findings.
    */
   addFinding(input: NewFinding = {}): StandinFinding {
     const analyzer = this.analyzerFor(input);
     const finding = buildFinding(input, analyzer, this.context.clock());
+    if (input.status === undefined && this.archivedByRule(finding)) finding.status = 'ARCHIVED';
     if (this.findings.has(finding.id)) throw new Error(`finding ${finding.id} already exists`);
     this.findings.set(finding.id, finding);
     this.sequence.set(finding.id, this.nextSeq++);

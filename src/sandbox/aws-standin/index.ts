@@ -158,6 +158,7 @@ export async function createAwsStandin(options: AwsStandinOptions = {}): Promise
   const secretsManager = new SecretsManagerState({ clock, account, region, changed });
   const events = new EventBridgeState({ clock, account, region });
   const rules = new ArchiveRuleStore(accessAnalyzer, clock);
+  accessAnalyzer.useArchiveRules((finding) => rules.matches(finding.analyzerArn, finding));
   const activity = new ActivityLog(clock);
   const resources = () => accountResources({ iam, s3, kms, secretsManager, sqs });
   const analysis = new AccessAnalysis({

@@ -1,6 +1,7 @@
 /**
  * What the page's buttons and boxes do, as JSON POST handlers: click a button (message, ephemeral or modal),
- * run a slash command, post a message, submit or close a modal, inject a sample finding. Each answers
+ * run a slash command, post a message, submit or close a modal, change a modal input that dispatches an action
+ * (`dispatch_action`), inject a sample finding. Each answers
  * `{ ok, notice?, level? }`; `notice` is a toast — e.g. Slack's "the app did not respond" when a delivery failed.
  */
 import { z } from 'zod';
@@ -44,6 +45,13 @@ const schemas = {
     threadTs: z.string().optional(),
   }),
   submit: z.object({ user: z.string(), viewId: z.string(), values }),
+  dispatch: z.object({
+    user: z.string(),
+    viewId: z.string(),
+    blockId: z.string(),
+    value: viewValue,
+    values: values.optional(),
+  }),
   close: z.object({ user: z.string(), viewId: z.string() }),
   inject: z.object({ kind: z.string() }),
 };
@@ -146,6 +154,17 @@ const handlers: Handlers = {
       level: 'error',
       notice: `We had some trouble connecting. Try again? (${why})`,
     };
+  },
+
+  async dispatch({ standin }, a) {
+    const result = await standin.dispatchInput({
+      viewId: a.viewId,
+      userId: a.user,
+      blockId: a.blockId,
+      value: a.value,
+      ...(a.values ? { values: a.values } : {}),
+    });
+    return failed(result, standin.identity.botName);
   },
 
   async close({ standin }, a) {

@@ -5,7 +5,7 @@
  * commands, inject sample findings. Live via Server-Sent Events.
  *
  * Routes: `GET /` page · `GET /console/assets/*` CSS/JS · `GET /console/api/state` · `GET /console/api/events`
- * (SSE) · `POST /console/api/{click,command,message,submit,close,inject}` (JSON bodies).
+ * (SSE) · `POST /console/api/{click,command,message,submit,dispatch,close,inject}` (JSON bodies).
  */
 import type { HttpAnswer, SlackStandin, StandinRequest } from '../slack-standin';
 import { json } from '../slack-standin/server';

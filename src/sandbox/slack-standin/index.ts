@@ -13,7 +13,7 @@ export async function createSlackStandin(opts: SlackStandinOptions): Promise<Sla
 
 export { SlackStandin, DEFAULT_BOT_TOKEN, DEFAULT_CHANNELS, DEFAULT_USERS } from './standin';
 export type { ButtonClick, MessageButtonClick, SlashCommandInput, ViewButtonClick } from './interactions';
-export type { ViewSubmissionInput } from './view-interactions';
+export type { ViewInputDispatch, ViewSubmissionInput } from './view-interactions';
 export type { ViewValue, ViewValues } from './view-state';
 export type { Route, StandinRequest } from './server';
 export type { HttpAnswer } from './web-api';

@@ -14,9 +14,11 @@ import {
   applyViewResponse,
   buildViewBlockActions,
   buildViewClosed,
+  buildViewInputAction,
   buildViewSubmission,
   visibleModal,
   type ViewDeps,
+  type ViewInputDispatch,
   type ViewSubmissionInput,
 } from './view-interactions';
 import { ResponseUrls } from './response-urls';
@@ -248,6 +250,15 @@ export class SlackStandin {
   async clickButton(args: ButtonClick): Promise<DeliveryResult> {
     const payload =
       'viewId' in args ? buildViewBlockActions(this.deps(), args) : buildBlockActions(this.deps(), args);
+    return this.send('block_actions', payload, formBody(payload), FORM);
+  }
+
+  /**
+   * A person changes an input of their open modal whose block has `dispatch_action: true` (picks an option,
+   * ticks a box, presses Enter): the app gets a signed `block_actions` with the element's new value.
+   */
+  async dispatchInput(args: ViewInputDispatch): Promise<DeliveryResult> {
+    const payload = buildViewInputAction(this.deps(), args);
     return this.send('block_actions', payload, formBody(payload), FORM);
   }
 

@@ -10,7 +10,7 @@ import {
 } from './interactions';
 import type { OpenedView } from './types';
 import { validateView } from './view-limits';
-import { clientSideErrors, viewState, type StateValues, type ViewValues } from './view-state';
+import { clientSideErrors, viewState, type StateValues, type ViewValue, type ViewValues } from './view-state';
 import type { ViewsStore } from './views-store';
 
 /**
@@ -116,6 +116,49 @@ export function buildViewBlockActions(deps: ViewDeps, click: ViewButtonClick): J
     trigger_id: deps.triggers.issue(click.userId),
     view: { ...structuredClone(opened.view), state: { values: state } },
     actions: [buttonAction(deps, found)],
+  };
+}
+
+/**
+ * A person changes a modal input whose block has `dispatch_action: true` (picks an option, ticks a box, presses
+ * Enter in a text input): `value` is the element's new value; `values` anything else entered meanwhile.
+ */
+export interface ViewInputDispatch {
+  viewId: string;
+  userId: string;
+  blockId: string;
+  value: ViewValue;
+  values?: ViewValues;
+}
+
+/**
+ * `block_actions` for a dispatching input: the action is the element's state entry (`value`, `selected_option`,
+ * `selected_options`, …) with its ids and `action_ts`, as Slack sends it. An input without `dispatch_action`
+ * sends nothing in Slack, so that throws.
+ */
+export function buildViewInputAction(deps: ViewDeps, input: ViewInputDispatch): Json {
+  const opened = visibleModal(deps, input.viewId, input.userId);
+  const block = (blocksOf(opened) as unknown as Json[]).find(
+    (b) => b.type === 'input' && b.block_id === input.blockId,
+  );
+  if (!block || !isObject(block.element)) {
+    throw new Error(`Slack stand-in: no input block ${input.blockId} in modal ${opened.id}`);
+  }
+  if (block.dispatch_action !== true) {
+    throw new Error(
+      `Slack stand-in: input ${input.blockId} has no dispatch_action, so Slack sends nothing when it changes`,
+    );
+  }
+  const actionId = String(block.element.action_id ?? '');
+  const state = enterValues(deps, opened, { ...input.values, [input.blockId]: { [actionId]: input.value } });
+  const entry = state[input.blockId]?.[actionId] ?? {};
+  return {
+    type: 'block_actions',
+    ...envelope(deps, input.userId),
+    container: { type: 'view', view_id: opened.id },
+    trigger_id: deps.triggers.issue(input.userId),
+    view: { ...structuredClone(opened.view), state: { values: state } },
+    actions: [{ ...entry, action_id: actionId, block_id: input.blockId, action_ts: deps.ws.clock.next() }],
   };
 }
 

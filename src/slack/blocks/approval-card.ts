@@ -103,10 +103,7 @@ export function approvalCard(view: ApprovalView): { text: string; blocks: KnownB
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: clip(
-          `*${header}*\n${STATUS_TEXT[request.status]}\nResource: ${code(target)}`,
-          3000,
-        ),
+        text: clip(`*${header}*\n${STATUS_TEXT[request.status]}\nResource: ${code(target)}`, 3000),
       },
     },
   ];

@@ -8,11 +8,13 @@ import type { KnownBlock, SectionBlock } from '@slack/types';
 import type { FindingAction } from '../../actions/types';
 import { accessLevels } from '../../findings/access-level';
 import { type Finding, analyzerName, conditionText, principalText } from '../../findings/finding';
-import type { FindingRecord } from '../../findings/ports';
+import type { ArchiveInfo, FindingRecord } from '../../findings/ports';
 import { CONSOLE_LINK_ACTION, encodeFindingValue, findingActionId } from '../ids';
 import { clip, code, escapeMrkdwn, safeText, slackDate } from '../text';
 
 const FIELD_MAX = 2000;
+/** How much of an archive reason the card shows (the thread and the decision log keep all of it). */
+const REASON_CLIP = 300;
 const PENDING_LABELS: Record<string, string> = { deny: 'Deny', undo: 'Undo deny', archive: 'Archive' };
 const STATUS_ICON: Record<string, string> = { ACTIVE: '🔴', ARCHIVED: '🗄️', RESOLVED: '✅' };
 
@@ -76,6 +78,18 @@ function unusedFields(f: Finding) {
 }
 
 /**
+ * "Archived by @x, time", plus the reason (on one line, clipped) and the pending review date when given.
+ * @example archivedLine({ by: 'U1', at, reason: 'Partner audit', reviewAt }) // '🗄️ Archived by <@U1>, … — Partner audit · review on …'
+ */
+export function archivedLine(archived: ArchiveInfo): string {
+  const oneLine = (archived.reason ?? '').replace(/\s+/g, ' ').trim();
+  const clipped = oneLine.length > REASON_CLIP ? `${oneLine.slice(0, REASON_CLIP - 1)}…` : oneLine;
+  const reason = clipped ? ` — ${escapeMrkdwn(clipped)}` : '';
+  const review = archived.reviewAt ? ` · review on ${slackDate(archived.reviewAt)}` : '';
+  return `🗄️ Archived by <@${archived.by}>, ${slackDate(archived.at)}${reason}${review}`;
+}
+
+/**
  * @example findingCard(record, actions) → { text: 'External access: arn:aws:iam::…:role/X by AWS: 999988887777 (ACTIVE)', blocks: [...] }
  */
 export function findingCard(
@@ -102,8 +116,7 @@ export function findingCard(
   ];
 
   const decision: string[] = [];
-  if (rec.archived && f.status === 'ARCHIVED')
-    decision.push(`🗄️ Archived by <@${rec.archived.by}>, ${slackDate(rec.archived.at)}`);
+  if (rec.archived && f.status === 'ARCHIVED') decision.push(archivedLine(rec.archived));
   if (f.status === 'RESOLVED') decision.push('✅ Resolved: Access Analyzer no longer sees this access.');
   if (rec.denied) {
     const d = rec.denied;

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { actionById, type FindingAction } from '../../actions';
-import type { ActionDeps } from '../../actions/types';
+import type { ActionDeps, ClickOrigin } from '../../actions/types';
 import type { GroupResolver } from '../../approvals/ports';
 import { confirmsAccount, needsAccountConfirmation } from '../../approvals/policy';
 import { isNamed, mentionList } from '../../approvals/principals';
@@ -32,6 +32,14 @@ export type AfterAck = <T>(work: () => Promise<T>) => Promise<T>;
 export interface FindingListenerDeps extends ActionDeps {
   groups: GroupResolver;
   reportError: ErrorReporter;
+  /** Told about each modal an action opened (its view id and hash), e.g. to fill in a count after the ack. */
+  onModalOpened?: (opened: {
+    action: string;
+    viewId: string;
+    hash: string;
+    record: FindingRecord;
+    origin: ClickOrigin;
+  }) => void;
 }
 
 class NotAllowedError extends AppError {
@@ -113,7 +121,19 @@ export function registerFindingActions(app: App, deps: FindingListenerDeps, afte
     if (def.modal) {
       // The modal must open while the trigger_id is valid: no queue, only the stored record is read.
       const record = await prepare();
-      await client.views.open({ trigger_id: body.trigger_id, view: def.modal(record, origin) });
+      const opened = await client.views.open({
+        trigger_id: body.trigger_id,
+        view: def.modal(record, origin, deps.policy),
+      });
+      if (opened.view?.id) {
+        deps.onModalOpened?.({
+          action: def.id,
+          viewId: opened.view.id,
+          hash: opened.view.hash ?? '',
+          record,
+          origin,
+        });
+      }
       return;
     }
     if (!def.approval || deps.policy.sensitiveAccounts.length === 0) {

@@ -128,13 +128,10 @@ describe('Archive', () => {
     await eventually(() => h.aws.accessAnalyzer.getFinding(FINDING_ID)?.status === 'ARCHIVED');
   });
 
-  it('answers Create archive rule with an ephemeral note until it ships', async () => {
+  it('answers Create archive rule with its modal, and archives nothing by itself', async () => {
     await click('finding.create-archive-rule');
-    const notes = await eventually(() => {
-      const e = h.slack.ephemerals({ user: ONCALL });
-      return e.length === 1 ? e : undefined;
-    });
-    expect(notes[0]!.text).toContain('*Create archive rule* is not available in this version');
+    const modal = await eventually(() => h.slack.modalStack(ONCALL).at(-1));
+    expect(modal.view.callback_id).toBe('archive-rule.create');
     expect(h.aws.callsTo('UpdateFindings')).toHaveLength(0);
   });
 

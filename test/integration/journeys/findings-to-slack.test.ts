@@ -32,7 +32,13 @@ describe('findings reach Slack', () => {
     const messages = h.slack.messages(CHANNEL);
     expect(messages).toHaveLength(1);
     const msg = messages[0]!;
-    expect(labels(msg.blocks)).toEqual(['Archive', 'Deny', 'Create archive rule', 'Open in console']);
+    expect(labels(msg.blocks)).toEqual([
+      'Archive',
+      'Archive with reason…',
+      'Deny',
+      'Create archive rule',
+      'Open in console',
+    ]);
     expect(JSON.stringify(msg.blocks)).toContain('arn:aws:iam::999988887777:user/Alice');
     expect(JSON.stringify(msg.blocks)).toContain('Audit_CrossAccountRole');
 

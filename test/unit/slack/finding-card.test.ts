@@ -48,7 +48,7 @@ describe('findingCard', () => {
     expect(blocks.length).toBeLessThanOrEqual(50);
   });
 
-  it('offers Archive, Deny (danger, with a confirm dialog) and Create archive rule on an active finding', () => {
+  it('offers Archive, Archive with reason…, Deny (danger, with a confirm dialog) and Create archive rule on an active finding', () => {
     const { blocks } = findingCard(rec(), actions);
     const els = buttons(blocks as never) as {
       action_id: string;
@@ -59,6 +59,7 @@ describe('findingCard', () => {
     }[];
     expect(els.map((e) => e.text.text)).toEqual([
       'Archive',
+      'Archive with reason…',
       'Deny',
       'Create archive rule',
       'Open in console',

@@ -2,7 +2,8 @@
  * Browser script 3/3 (`/console/assets/modal.js`): the person's open modal. Redraws it only when the server's
  * modal key changes (another view, an update, new errors) or after a submission, so typing is never lost to a
  * live refresh. Reads values back from the controls, runs Slack's client-side checks (required fields,
- * min length) before submitting, and sends Close/✕/Escape as a close. Plain ES2020, no template literals.
+ * min length) before submitting, sends Close/✕/Escape as a close, and a change of an input with
+ * `dispatch_action` (select, checkbox, Enter in a text field) as a dispatch. Plain ES2020, no template literals.
  */
 export const MODAL_JS = String.raw`(function () {
   'use strict';
@@ -92,6 +93,36 @@ export const MODAL_JS = String.raw`(function () {
       if (button && button.isConnected) { button.disabled = false; button.classList.remove('is-pending'); }
     });
   }
+
+  /** An input block with dispatch_action changed: Slack sends the app a block_actions with its new value. */
+  function dispatch(control) {
+    var block = control.closest('[data-input-block][data-dispatch]');
+    var modal = control.closest('[data-testid="modal"]');
+    if (!block || !modal) return;
+    C.post('dispatch', {
+      user: C.view.user,
+      viewId: modal.getAttribute('data-view-id'),
+      blockId: block.getAttribute('data-input-block'),
+      value: valueOf(control),
+      values: C.collectValues(modal)
+    });
+  }
+
+  function controlOf(target) {
+    return target instanceof Element ? target.closest('[data-input-block][data-dispatch] [data-el-type]') : null;
+  }
+
+  document.addEventListener('change', function (e) {
+    var control = controlOf(e.target);
+    if (control && (control.tagName === 'SELECT' || control.tagName === 'FIELDSET')) dispatch(control);
+  });
+
+  document.addEventListener('keydown', function (e) {
+    var control = controlOf(e.target);
+    if (e.key !== 'Enter' || !control || control.tagName !== 'INPUT') return;
+    e.preventDefault();
+    dispatch(control);
+  });
 
   function close(modal) {
     C.post('close', { user: C.view.user, viewId: modal.getAttribute('data-view-id') });

@@ -196,6 +196,8 @@ export function inputBlock(block: Json, ctx: RenderContext, state: StateValues, 
     class: `bk-input${error ? ' has-error' : ''}`,
     'data-input-block': blockId,
     'data-optional': block.optional === true ? '1' : undefined,
+    // Slack sends block_actions when such an input changes (option picked, box ticked, Enter pressed).
+    'data-dispatch': block.dispatch_action === true ? '1' : undefined,
   });
   const err = `<div class="input-error" role="alert" data-testid="error-${esc(blockId)}">${esc(error ?? '')}</div>`;
   return `<div${wrap}>${label}${inputElement(el, blockId, ctx, state)}${hint}${err}</div>`;
