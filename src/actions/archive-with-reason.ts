@@ -10,20 +10,21 @@
  *   "Archived by @alice, … — Partner audit role, contract #123 · review on …", reopened 2026-09-01 09:00 UTC.
  */
 import { confirmsAccount, needsAccountConfirmation } from '../approvals/policy';
-import type { ApprovalPolicy } from '../approvals/types';
 import { archiveReasonModal } from '../slack/blocks/archive-reason-modal';
 import { ARCHIVE_REASON_BLOCKS } from '../slack/ids';
-import { type ArchiveReason, REASON_MAX_CHARS, REASON_MIN_CHARS, archive, archiveFinding } from './archive';
-import type { ActionDeps, ActionRequest, FindingAction } from './types';
+import {
+  type ArchiveReason,
+  REASON_MAX_CHARS,
+  REASON_MIN_CHARS,
+  archive,
+  archiveNeedsApproval,
+} from './archive';
+import type { FindingAction } from './types';
 
 /** The hour (UTC) of the review date at which the finding is reopened. */
 export const REVIEW_HOUR_UTC = 9;
 
 const DAY_MS = 86_400_000;
-
-/** Whether the approval policy puts Archive through approval. */
-export const archiveNeedsApproval = (policy: ApprovalPolicy): boolean =>
-  policy.chains.archive.stages.length > 0;
 
 export const archiveWithReason: FindingAction = {
   id: 'archive-with-reason',
@@ -120,28 +121,4 @@ export function checkArchiveReason(
   }
   if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
   return { kind: 'ok', why: { reason, ...(reviewAt ? { reviewAt } : {}) } };
-}
-
-/**
- * After the ack of a valid submission: archives now, or (with an `archive` chain) requests approval with the
- * reason and review date as params. `clickKey` is stable per submission (the view id), so a redelivery opens
- * no second request. Refusals and failures throw AppErrors for the error reporter.
- */
-export async function archiveWithReasonSubmitted(
-  request: Pick<ActionRequest, 'actor' | 'requestId' | 'record' | 'clickKey'> & { why: ArchiveReason },
-  deps: ActionDeps,
-): Promise<void> {
-  const { actor, requestId, record, clickKey, why } = request;
-  if (archiveNeedsApproval(deps.policy)) {
-    await deps.workflow.request({
-      action: 'archive',
-      findingId: record.finding.id,
-      requester: actor,
-      requestId,
-      idempotencyKey: clickKey,
-      params: { reason: why.reason, ...(why.reviewAt ? { reviewAt: why.reviewAt } : {}) },
-    });
-    return;
-  }
-  await archiveFinding({ actor, requestId, record, why }, deps);
 }

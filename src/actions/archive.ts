@@ -12,6 +12,7 @@
 import type { Remedy, RemedyParams } from '../approvals/ports';
 import { AppError } from '../errors';
 import type { Clock, FindingStore, FindingsSource } from '../findings/ports';
+import type { ApprovalPolicy } from '../approvals/types';
 import type { ActionDeps, ActionRequest, FindingAction } from './types';
 
 const CLAIM_MS = 2 * 60_000;
@@ -113,21 +114,39 @@ export const archive: FindingAction = {
   permissions: ['access-analyzer:UpdateFindings'],
   appliesTo: ({ finding: f }) => f.status === 'ACTIVE' && !f.isDeleted,
 
-  async execute({ actor, requestId, record, clickKey }, deps) {
-    if (deps.policy.chains.archive.stages.length > 0) {
-      await deps.workflow.request({
-        action: 'archive',
-        findingId: record.finding.id,
-        requester: actor,
-        requestId,
-        idempotencyKey: clickKey,
-      });
-      return {};
-    }
-    await archiveFinding({ actor, requestId, record }, deps);
+  async execute(request, deps) {
+    await archiveOrRequest(request, deps);
     return {};
   },
 };
+
+/** Whether the approval policy puts Archive through approval. */
+export const archiveNeedsApproval = (policy: ApprovalPolicy): boolean =>
+  policy.chains.archive.stages.length > 0;
+
+/**
+ * Archives now, or, when the approval policy gives `archive` a chain, requests approval (with the reason and
+ * review date as params when there are). `clickKey` makes a redelivered click or submission open no second
+ * request. Refusals and failures throw AppErrors for the error reporter.
+ */
+export async function archiveOrRequest(
+  request: Pick<ActionRequest, 'actor' | 'requestId' | 'record' | 'clickKey'> & { why?: ArchiveReason },
+  deps: ActionDeps,
+): Promise<void> {
+  const { actor, requestId, record, clickKey, why } = request;
+  if (archiveNeedsApproval(deps.policy)) {
+    await deps.workflow.request({
+      action: 'archive',
+      findingId: record.finding.id,
+      requester: actor,
+      requestId,
+      idempotencyKey: clickKey,
+      ...(why ? { params: { reason: why.reason, ...(why.reviewAt ? { reviewAt: why.reviewAt } : {}) } } : {}),
+    });
+    return;
+  }
+  await archiveFinding({ actor, requestId, record, ...(why ? { why } : {}) }, deps);
+}
 
 /** The lines the approvers see under "What changes": the status, and the reason and review date when given. */
 function planDiff(status: string, why?: ArchiveReason): string {

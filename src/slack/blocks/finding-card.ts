@@ -5,6 +5,7 @@
  * action buttons that apply. Every value is escaped and cut to Block Kit's limits.
  */
 import type { KnownBlock, SectionBlock } from '@slack/types';
+import { findingConsoleUrl } from '../../findings/console-links';
 import type { FindingAction } from '../../actions/types';
 import { accessLevels } from '../../findings/access-level';
 import { type Finding, analyzerName, conditionText, principalText } from '../../findings/finding';
@@ -17,13 +18,6 @@ const FIELD_MAX = 2000;
 const REASON_CLIP = 300;
 const PENDING_LABELS: Record<string, string> = { deny: 'Deny', undo: 'Undo deny', archive: 'Archive' };
 const STATUS_ICON: Record<string, string> = { ACTIVE: '🔴', ARCHIVED: '🗄️', RESOLVED: '✅' };
-
-/** Deep link to the finding in the Access Analyzer console (the console's URL shape, not an API contract). */
-export function consoleLink(f: Finding): string {
-  return `https://${f.region}.console.aws.amazon.com/access-analyzer/home?region=${f.region}#/findings/details/${encodeURIComponent(
-    f.analyzerArn,
-  )}/${encodeURIComponent(f.id)}`;
-}
 
 function field(label: string, value: string, asCode = false): { type: 'mrkdwn'; text: string } {
   const head = `*${label}*\n`;
@@ -163,7 +157,7 @@ export function findingCard(
         type: 'button',
         action_id: CONSOLE_LINK_ACTION,
         text: { type: 'plain_text', text: 'Open in console', emoji: true },
-        url: consoleLink(f),
+        url: findingConsoleUrl(f),
       },
     ],
   });

@@ -7,7 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { App, ViewSubmitAction } from '@slack/bolt';
-import { archiveWithReasonSubmitted, checkArchiveReason } from '../../actions/archive-with-reason';
+import { archiveOrRequest } from '../../actions/archive';
+import { checkArchiveReason } from '../../actions/archive-with-reason';
 import { isNamed, mentionList } from '../../approvals/principals';
 import { AppError } from '../../errors';
 import { decodeArchiveReasonMeta, type ArchiveReasonMeta } from '../blocks/archive-reason-modal';
@@ -61,7 +62,7 @@ export function registerArchiveReason(app: App, deps: FindingListenerDeps, after
           { findingId: meta.findingId, requestId, reviewAt: checked.why.reviewAt },
           'archive with reason',
         );
-        await archiveWithReasonSubmitted(
+        await archiveOrRequest(
           {
             actor: user,
             requestId,

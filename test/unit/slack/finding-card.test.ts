@@ -1,7 +1,8 @@
 import { actions } from '../../../src/actions';
 import type { Finding } from '../../../src/findings/finding';
 import type { FindingRecord } from '../../../src/findings/ports';
-import { consoleLink, findingCard } from '../../../src/slack/blocks/finding-card';
+import { findingConsoleUrl } from '../../../src/findings/console-links';
+import { findingCard } from '../../../src/slack/blocks/finding-card';
 import { decodeFindingValue } from '../../../src/slack/ids';
 import { aliceRoleFinding } from '../../fixtures/findings';
 
@@ -42,7 +43,7 @@ describe('findingCard', () => {
     const link = buttons(blocks as never).find((e) => e.action_id === 'finding.open-console') as {
       url?: string;
     };
-    expect(link.url).toBe(consoleLink(base));
+    expect(link.url).toBe(findingConsoleUrl(base));
     expect(link.url).toContain(encodeURIComponent(base.analyzerArn));
     expect(text).toContain('Audit_CrossAccountRole');
     expect(blocks.length).toBeLessThanOrEqual(50);
