@@ -6,48 +6,22 @@
  * the thread → an approver approves → the rule exists in Access Analyzer, the Alice finding is ARCHIVED and its
  * message says so, `/iam-findings rules` lists the rule, and a new role trusting Alice arrives ARCHIVED.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import type { Locator, Page } from 'playwright-core';
-import { createLogger } from '../../src/log';
-import { freePort } from '../../src/sandbox/free-port';
-import { type Sandbox, runSandbox } from '../../src/sandbox/run-sandbox';
+import type { Locator } from 'playwright-core';
 import { injectSample } from '../../src/sandbox/samples';
 import { screenshot, useBrowser, waitForText, waitForValue } from './helpers/browser';
+import { actAs, APPROVER, JOURNEY_STEP_MS, ONCALL, useSandbox } from './helpers/sandbox-session';
 
 const { test } = useBrowser();
-const quiet = createLogger('warn', new Writable({ write: (_c, _e, cb) => cb() }));
 
 const ROLE = 'Audit_CrossAccountRole';
 const ALICE = 'arn:aws:iam::999988887777:user/Alice';
-const ONCALL = { id: 'U0ONCALL', name: 'Olivia Oncall' };
-const APPROVER = { id: 'U0APPROVER1', name: 'Aaron Approver' };
-/** A step waits for a bot round trip plus, for the last ones, Access Analyzer's events: bounded, generous. */
-const JOURNEY_STEP_MS = 15_000;
 
 describe('Create archive rule in a browser', () => {
-  let dataDir: string;
-  let sandbox: Sandbox | undefined;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'sandbox-archive-rule-browser-'));
-  });
-  afterAll(async () => {
-    await sandbox?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+  const session = useSandbox('sandbox-archive-rule-browser-', {
+    startIn: 'test',
+    stepTimeoutMs: JOURNEY_STEP_MS,
   });
 
-  const open = async (page: Page) => {
-    page.setDefaultTimeout(JOURNEY_STEP_MS);
-    await page.goto(sandbox!.consoleUrl);
-    await page.locator('body[data-ready="1"]').waitFor({ state: 'attached' });
-  };
-  const actAs = async (page: Page, user: { id: string; name: string }) => {
-    await page.getByTestId('user-switcher').selectOption(user.id);
-    await waitForText(page.getByTestId('acting-as'), `You are ${user.name}`);
-  };
   const ruleRequests = (root: Locator) =>
     root
       .locator('[data-testid^="message-"]', { hasText: 'Nobody approves their own request' })
@@ -55,12 +29,11 @@ describe('Create archive rule in a browser', () => {
 
   test('from the Alice finding: prefilled modal with the count, approved by another person, finding archived', async (page) => {
     // Prepare: a fresh sandbox; the Alice finding's message is in the channel
-    const settings = { consolePort: await freePort(), botPort: await freePort(), logLevel: 'warn', dataDir };
-    sandbox = await runSandbox({ settings, log: quiet, fresh: true });
+    const sandbox = await session.start({ fresh: true });
     const aws = sandbox.stack.aws;
     const finding = aws.accessAnalyzer.listFindings().find((f) => f.resource.endsWith(`role/${ROLE}`));
     expect(finding?.status).toBe('ACTIVE');
-    await open(page);
+    await session.open(page);
     await actAs(page, ONCALL);
     const message = page
       .getByTestId('messages')

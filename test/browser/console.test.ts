@@ -3,16 +3,11 @@
  * does on `npm start` — read a finding, switch person, click, confirm, read the thread, run a command, fill a
  * modal — asserted on what the page shows.
  */
-import type { Page } from 'playwright-core';
 import { useBrowser, waitForText, waitForValue } from './helpers/browser';
 import { startDemo, type DemoSetup } from './helpers/demo-bot';
+import { actAs, APPROVER, openConsole } from './helpers/sandbox-session';
 
 const { test } = useBrowser();
-
-async function open(page: Page, demo: DemoSetup): Promise<void> {
-  await page.goto(demo.standin.url);
-  await page.locator('body[data-ready="1"]').waitFor({ state: 'attached' });
-}
 
 function deliveriesOf(demo: DemoSetup, kind: string): number {
   return demo.standin.deliveries.filter((d) => d.kind === kind).length;
@@ -31,7 +26,7 @@ describe('sandbox console', () => {
 
   test('works a finding like in Slack: switch user, click, confirm, thread, slash command, modal', async (page) => {
     // Prepare
-    await open(page, demo);
+    await openConsole(page, demo.standin.url);
     const message = page.getByTestId('messages').getByTestId(`message-${demo.findingTs}`);
     const shown = await waitForText(message, 'Demo finding: public bucket');
     expect(shown).toContain('arn:aws:s3:::demo-bucket');
@@ -42,8 +37,7 @@ describe('sandbox console', () => {
     expect(await message.getByTestId('button-demo_reject').getAttribute('class')).toContain('bk-btn-danger');
 
     // Act: switch to an approver
-    await page.getByTestId('user-switcher').selectOption('U0APPROVER1');
-    await waitForText(page.getByTestId('acting-as'), 'You are Aaron Approver');
+    await actAs(page, APPROVER);
 
     // Act: approve → the bot edits the message and replies in its thread
     await message.getByTestId('button-demo_approve').click();
@@ -105,7 +99,7 @@ describe('sandbox console', () => {
 
   test('shows ephemerals only to their recipient and a toast when the app does not respond', async (page) => {
     // Prepare
-    await open(page, demo);
+    await openConsole(page, demo.standin.url);
     await waitForText(page.getByTestId(`message-${demo.findingTs}`), 'Demo finding');
 
     // Act: /whisper answers ephemerally
@@ -133,7 +127,7 @@ describe('sandbox console', () => {
 
   test('sends a button inside a modal to the app, which updates the modal', async (page) => {
     // Prepare
-    await open(page, demo);
+    await openConsole(page, demo.standin.url);
     await page.getByTestId('message-box').fill('/demo');
     await page.getByTestId('message-box').press('Enter');
     const modal = page.getByTestId('modal');
@@ -151,7 +145,7 @@ describe('sandbox console', () => {
 
   test('opens URL buttons in a new tab and still tells the app', async (page) => {
     // Prepare
-    await open(page, demo);
+    await openConsole(page, demo.standin.url);
     const button = page.getByTestId(`message-${demo.findingTs}`).getByTestId('button-demo_docs');
     await button.waitFor();
 
@@ -194,7 +188,7 @@ describe('sandbox console inject menu', () => {
 
   test('injects a sample finding, toasts the result and shows the new message live', async (page) => {
     // Prepare
-    await open(page, demo);
+    await openConsole(page, demo.standin.url);
 
     // Act
     await page.getByTestId('inject-menu').click();

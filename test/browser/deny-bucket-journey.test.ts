@@ -5,34 +5,19 @@
  * the on-call engineer and approved by another person, adds one Deny to the resource policy, keeps every
  * statement that was there, resolves the finding, and keeps the owner account's access.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { Locator, Page } from 'playwright-core';
-import { createLogger } from '../../src/log';
 import { isAllowed } from '../../src/remediation/evaluate';
 import { parsePolicyDocument, type PolicyStatement } from '../../src/remediation/policy-document';
 import { findExternalAccess, parsePolicy } from '../../src/sandbox/aws-standin';
-import { freePort } from '../../src/sandbox/free-port';
-import { type Sandbox, runSandbox } from '../../src/sandbox/run-sandbox';
 import { screenshot, useBrowser, waitForText } from './helpers/browser';
+import { actAs, APPROVER, JOURNEY_STEP_MS, ONCALL, useSandbox } from './helpers/sandbox-session';
 
 const { test } = useBrowser();
-const quiet = createLogger('warn', new Writable({ write: (_c, _e, cb) => cb() }));
 
 const BUCKET = 'amzn-s3-demo-public-bucket';
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
 const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const PARTNER_ROOT = 'arn:aws:iam::444455556666:root';
-const ONCALL = { id: 'U0ONCALL', name: 'Olivia Oncall' };
-const APPROVER = { id: 'U0APPROVER1', name: 'Aaron Approver' };
-/**
- * Steps here wait for more than a click's round trip: the access preview (about 1 s on the stand-in) before
- * the request shows, and Access Analyzer's re-analysis (about 1 s after the write) before RESOLVED. Generous,
- * but bounded: a step that never happens fails the test.
- */
-const JOURNEY_STEP_MS = 15_000;
 
 interface Policy {
   Version?: string;
@@ -40,23 +25,8 @@ interface Policy {
 }
 
 describe('Deny on a public bucket and a shared KMS key in a browser', () => {
-  let dataDir: string;
-  let sandbox: Sandbox | undefined;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'sandbox-deny-bucket-browser-'));
-    const settings = { consolePort: await freePort(), botPort: await freePort(), logLevel: 'warn', dataDir };
-    sandbox = await runSandbox({ settings, log: quiet, fresh: true });
-  }, 60_000);
-  afterAll(async () => {
-    await sandbox?.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-
-  const aws = () => {
-    if (!sandbox) throw new Error('the sandbox did not start');
-    return sandbox.stack.aws;
-  };
+  const session = useSandbox('sandbox-deny-bucket-browser-', { stepTimeoutMs: JOURNEY_STEP_MS });
+  const aws = () => session.sandbox().stack.aws;
   const bucketPolicy = (): string => {
     const policy = aws().s3.getBucket(BUCKET)?.policy;
     if (!policy) throw new Error(`the AWS stand-in has no policy on bucket ${BUCKET}`);
@@ -85,23 +55,13 @@ describe('Deny on a public bucket and a shared KMS key in a browser', () => {
     const deadline = Date.now() + JOURNEY_STEP_MS;
     let status: string | undefined;
     while (Date.now() < deadline) {
-      status = (await sandbox!.stack.bot.stores.findings.get(id))?.finding.status;
+      status = (await session.sandbox().stack.bot.stores.findings.get(id))?.finding.status;
       if (status === expected) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     return status;
   };
 
-  const open = async (page: Page) => {
-    page.setDefaultTimeout(JOURNEY_STEP_MS);
-    await page.goto(sandbox!.consoleUrl);
-    await page.locator('body[data-ready="1"]').waitFor({ state: 'attached' });
-  };
-  /** Switches the console to `user` (the browser remembers the last one, so every test says who it is). */
-  const actAs = async (page: Page, user: { id: string; name: string }) => {
-    await page.getByTestId('user-switcher').selectOption(user.id);
-    await waitForText(page.getByTestId('acting-as'), `You are ${user.name}`);
-  };
   /** The finding's message in the channel: the only one whose context line names the finding id. */
   const findingMessage = async (page: Page, findingId: string, resource: string) => {
     const card = page
@@ -135,7 +95,7 @@ describe('Deny on a public bucket and a shared KMS key in a browser', () => {
   ) => {
     const sid = `AADeny${f.id.replace(/-/g, '')}`;
     const before = f.policy();
-    await open(page);
+    await session.open(page);
     await actAs(page, ONCALL);
     const { ts, message } = await findingMessage(page, f.id, f.resource);
     await waitForText(message, /🔴 ACTIVE/);
@@ -204,7 +164,7 @@ describe('Deny on a public bucket and a shared KMS key in a browser', () => {
     await waitForText(thread, 'ACTIVE → RESOLVED');
     expect(findingStatus(f.id)).toBe('RESOLVED');
     expect(await storedStatus(f.id, 'RESOLVED')).toBe('RESOLVED');
-    const stored = await sandbox!.stack.bot.stores.findings.get(f.id);
+    const stored = await session.sandbox().stack.bot.stores.findings.get(f.id);
     expect(stored?.denied).toMatchObject({
       sid,
       resourceArn: f.resource,

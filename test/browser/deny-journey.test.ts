@@ -6,29 +6,14 @@
  * Allow and gains a Deny for Alice → Access Analyzer resolves the finding → Undo deny, approved → the trust
  * policy is the original document again.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { Locator, Page } from 'playwright-core';
-import { createLogger } from '../../src/log';
-import { freePort } from '../../src/sandbox/free-port';
-import { type Sandbox, runSandbox } from '../../src/sandbox/run-sandbox';
 import { screenshot, useBrowser, waitForText } from './helpers/browser';
+import { actAs, APPROVER, JOURNEY_STEP_MS, ONCALL, useSandbox } from './helpers/sandbox-session';
 
 const { test } = useBrowser();
-const quiet = createLogger('warn', new Writable({ write: (_c, _e, cb) => cb() }));
 
 const ROLE = 'Audit_CrossAccountRole';
 const ALICE = 'arn:aws:iam::999988887777:user/Alice';
-const ONCALL = { id: 'U0ONCALL', name: 'Olivia Oncall' };
-const APPROVER = { id: 'U0APPROVER1', name: 'Aaron Approver' };
-/**
- * Steps here wait for more than a click's round trip: the access preview (about 1 s on the stand-in) before
- * the request shows, and Access Analyzer's re-analysis (about 1 s after the write) before RESOLVED. Generous,
- * but bounded: a step that never happens fails the test.
- */
-const JOURNEY_STEP_MS = 15_000;
 
 interface TrustPolicy {
   Version?: string;
@@ -36,37 +21,16 @@ interface TrustPolicy {
 }
 
 describe('Deny and Undo deny in a browser', () => {
-  let dataDir: string;
-  let sandbox: Sandbox | undefined;
-  let settings: { consolePort: number; botPort: number; logLevel: string; dataDir: string };
+  const session = useSandbox('sandbox-deny-browser-', { startIn: 'test', stepTimeoutMs: JOURNEY_STEP_MS });
   /** Set by the first test: the trust policy before any Deny, and the finding's id and message ts. */
   let original: TrustPolicy | undefined;
   let findingId = '';
   let cardTs = '';
 
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'sandbox-deny-browser-'));
-    settings = { consolePort: await freePort(), botPort: await freePort(), logLevel: 'warn', dataDir };
-  });
-  afterAll(async () => {
-    await sandbox?.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-
   const trustPolicy = (): TrustPolicy => {
-    const role = sandbox!.stack.aws.iam.getRole(ROLE);
+    const role = session.sandbox().stack.aws.iam.getRole(ROLE);
     if (!role) throw new Error(`the AWS stand-in has no role ${ROLE}`);
     return JSON.parse(role.trustPolicy) as TrustPolicy;
-  };
-  const open = async (page: Page) => {
-    page.setDefaultTimeout(JOURNEY_STEP_MS);
-    await page.goto(sandbox!.consoleUrl);
-    await page.locator('body[data-ready="1"]').waitFor({ state: 'attached' });
-  };
-  /** Switches the console to `user` (the browser remembers the last one, so every test says who it is). */
-  const actAs = async (page: Page, user: { id: string; name: string }) => {
-    await page.getByTestId('user-switcher').selectOption(user.id);
-    await waitForText(page.getByTestId('acting-as'), `You are ${user.name}`);
   };
   /** The finding message in the channel (not the thread panel, not the broadcast approval requests). */
   const findingMessage = (page: Page) => page.getByTestId('messages').getByTestId(`message-${cardTs}`);
@@ -90,7 +54,7 @@ describe('Deny and Undo deny in a browser', () => {
 
   test('Deny on a role, approved by another person, adds the Deny and the finding turns RESOLVED', async (page) => {
     // Prepare: a fresh sandbox; the finding's message is in the channel
-    sandbox = await runSandbox({ settings, log: quiet, fresh: true });
+    const sandbox = await session.start({ fresh: true });
     original = trustPolicy();
     const finding = sandbox.stack.aws.accessAnalyzer
       .listFindings()
@@ -98,7 +62,7 @@ describe('Deny and Undo deny in a browser', () => {
     expect(finding?.status).toBe('ACTIVE');
     findingId = finding!.id;
     const sid = `AADeny${findingId.replace(/-/g, '')}`;
-    await open(page);
+    await session.open(page);
     await actAs(page, ONCALL);
     const byRole = page
       .getByTestId('messages')
@@ -170,9 +134,9 @@ describe('Deny and Undo deny in a browser', () => {
 
   test('Undo deny, approved, restores the original trust policy', async (page) => {
     // Prepare: the previous test left the Deny in place and the finding RESOLVED
-    expect(sandbox).toBeDefined();
+    expect(session.current()).toBeDefined();
     expect(original).toBeDefined();
-    await open(page);
+    await session.open(page);
     await actAs(page, ONCALL);
     const message = findingMessage(page);
     await waitForText(message, 'RESOLVED');

@@ -3,37 +3,15 @@
  * stand-in with the example account, the Slack stand-in and its console, the bot): a finding appears →
  * Archive → it shows archived; after a restart the channel and the decision are still there.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { Page } from 'playwright-core';
-import { createLogger } from '../../src/log';
-import { freePort } from '../../src/sandbox/free-port';
-import { type Sandbox, runSandbox } from '../../src/sandbox/run-sandbox';
 import { screenshot, useBrowser, waitForText } from './helpers/browser';
+import { useSandbox } from './helpers/sandbox-session';
 
 const { test } = useBrowser();
-const quiet = createLogger('warn', new Writable({ write: (_c, _e, cb) => cb() }));
 
 describe('the sandbox in a browser', () => {
-  let dataDir: string;
-  let sandbox: Sandbox | undefined;
-  let settings: { consolePort: number; botPort: number; logLevel: string; dataDir: string };
+  const session = useSandbox('sandbox-browser-', { startIn: 'test' });
 
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'sandbox-browser-'));
-    settings = { consolePort: await freePort(), botPort: await freePort(), logLevel: 'warn', dataDir };
-  });
-  afterAll(async () => {
-    await sandbox?.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-
-  const open = async (page: Page) => {
-    await page.goto(sandbox!.consoleUrl);
-    await page.locator('body[data-ready="1"]').waitFor({ state: 'attached' });
-  };
   /** The message for the Audit_CrossAccountRole finding, in the channel (not the thread panel). */
   const roleMessage = (page: Page) =>
     page
@@ -43,8 +21,8 @@ describe('the sandbox in a browser', () => {
 
   test('a finding appears in the channel and Archive archives it', async (page) => {
     // Prepare
-    sandbox = await runSandbox({ settings, log: quiet, fresh: true });
-    await open(page);
+    const sandbox = await session.start({ fresh: true });
+    await session.open(page);
     const message = roleMessage(page);
     const shown = await waitForText(message, 'arn:aws:iam::999988887777:user/Alice');
     expect(shown).toContain('External access to a resource');
@@ -65,12 +43,11 @@ describe('the sandbox in a browser', () => {
 
   test('a restart keeps the channel and the decision', async (page) => {
     // Prepare: the previous test left an archived finding; restart on the same state
-    expect(sandbox).toBeDefined();
-    await sandbox!.stop();
-    sandbox = await runSandbox({ settings, log: quiet, fresh: false });
+    expect(session.current()).toBeDefined();
+    const sandbox = await session.restart();
 
     // Act
-    await open(page);
+    await session.open(page);
 
     // Assess: the archived message is still there, once, and AWS still has it archived
     await waitForText(roleMessage(page), 'Archived by @Olivia Oncall');
