@@ -7,22 +7,14 @@
 import {
   type AccessAnalyzerClient,
   type FindingDetails,
-  type FindingSourceType,
   GetFindingV2Command,
   paginateListFindingsV2,
   UpdateFindingsCommand,
   type GetFindingV2CommandOutput,
 } from '@aws-sdk/client-accessanalyzer';
 import { AppError, AwsCallError, FindingNotFoundError } from '../errors';
-import type { Finding, FindingStatus } from '../findings/finding';
+import { SOURCE_LABELS, type Finding, type FindingStatus } from '../findings/finding';
 import type { FindingsSource } from '../findings/ports';
-
-const SOURCE_LABELS: Record<FindingSourceType | string, string> = {
-  POLICY: 'Resource policy',
-  BUCKET_ACL: 'Bucket ACL',
-  S3_ACCESS_POINT: 'S3 access point',
-  S3_ACCESS_POINT_ACCOUNT: 'S3 access point (account)',
-};
 
 /** Turns an SDK error into an AppError a user can act on. */
 export function translateAwsError(operation: string, err: unknown, findingId?: string): Error {

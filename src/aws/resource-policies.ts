@@ -54,7 +54,7 @@ import {
   serializePolicyDocument,
   type PolicyDocument,
 } from '../remediation/policy-document';
-import type { ResourcePolicy, ResourcePolicyGateway } from '../remediation/ports';
+import type { PolicyValidation, ResourcePolicy, ResourcePolicyGateway } from '../remediation/ports';
 
 /** The resource kinds with a gateway, as `createResourcePolicyGateways` keys them. */
 export type ResourcePolicyKind = 's3-bucket' | 'kms-key' | 'sqs-queue' | 'secret';
@@ -495,7 +495,7 @@ export function createQueuePolicyGateway(sqs: SQSClient): ResourcePolicyGateway 
  * ValidateResourcePolicy.
  * @example
  * const secrets = createSecretPolicyGateway(clients.secretsManager);
- * const problems = await secrets.validate?.(secretArn, withDeny); // [] when Secrets Manager sees none
+ * const { notes, rejected } = await secrets.validate!(secretArn, withDeny); // notes [] when it sees none
  */
 export function createSecretPolicyGateway(sm: SecretsManagerClient): ResourcePolicyGateway {
   const errors = SECRET_ERRORS;
@@ -533,7 +533,7 @@ export function createSecretPolicyGateway(sm: SecretsManagerClient): ResourcePol
       }
     },
 
-    async validate(resourceArn, document): Promise<string[]> {
+    async validate(resourceArn, document): Promise<PolicyValidation> {
       const name = secretNameFromArn(resourceArn);
       try {
         const out = await sm.send(
@@ -542,25 +542,34 @@ export function createSecretPolicyGateway(sm: SecretsManagerClient): ResourcePol
             ResourcePolicy: serializePolicyDocument(document),
           }),
         );
-        if (out.PolicyValidationPassed) return [];
+        if (out.PolicyValidationPassed) return { notes: [] };
         const problems = (out.ValidationErrors ?? []).map(
           (v) =>
             `Secrets Manager validation ${v.CheckName ? `(${v.CheckName}) ` : ''}found a problem with the secret policy for \`${name}\`: "${v.ErrorMessage ?? 'no reason given'}".`,
         );
-        return problems.length > 0
-          ? problems
-          : [`Secrets Manager validation did not pass the secret policy for \`${name}\` and gave no reason.`];
+        return {
+          notes:
+            problems.length > 0
+              ? problems
+              : [
+                  `Secrets Manager validation did not pass the secret policy for \`${name}\` and gave no reason.`,
+                ],
+        };
       } catch (err) {
         const code = awsErrorCode(err);
         const message = (err as SdkError | undefined)?.message ?? '';
         if (code === 'MalformedPolicyDocument' || code === 'LimitExceeded') {
-          return [
-            `Secrets Manager validation rejected the secret policy for \`${name}\` (${code}): "${message || 'no reason given'}".`,
-          ];
+          // PutResourcePolicy would refuse the same document: not something to approve.
+          return {
+            notes: [],
+            rejected: `Secrets Manager rejected the secret policy for \`${name}\` (${code}): "${message || 'no reason given'}".`,
+          };
         }
-        return [
-          `Secrets Manager validation was unavailable for \`${name}\` (ValidateResourcePolicy failed: ${code}); the policy was not checked by the service.`,
-        ];
+        return {
+          notes: [
+            `Secrets Manager validation was unavailable for \`${name}\` (ValidateResourcePolicy failed: ${code}); the policy was not checked by the service.`,
+          ],
+        };
       }
     },
   };

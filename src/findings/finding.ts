@@ -14,6 +14,14 @@ export interface UnusedAccessDetails {
   lastAccessed?: string;
 }
 
+/** How Access Analyzer's `sources[].type` values read on the card ("Shared through"), as stored in `sources`. */
+export const SOURCE_LABELS: Readonly<Record<string, string>> = {
+  POLICY: 'Resource policy',
+  BUCKET_ACL: 'Bucket ACL',
+  S3_ACCESS_POINT: 'S3 access point',
+  S3_ACCESS_POINT_ACCOUNT: 'S3 access point (account)',
+};
+
 export interface Finding {
   id: string;
   analyzerArn: string;

@@ -5,7 +5,7 @@
  * Access shared in another way (Lambda permissions, snapshot attributes, S3 ACLs) has no policy a Deny could go
  * into; the user gets the reason, the fix, and a link to the place in the console where it is made.
  */
-import type { Finding } from '../findings/finding';
+import { SOURCE_LABELS, type Finding } from '../findings/finding';
 import { resourceConsoleUrl } from '../findings/console-links';
 import { POLICY_RESOURCE_KINDS, type PolicyResourceKind } from './resource-policy-deny';
 import { DenyNotApplicableError } from './trust-policy-deny';
@@ -39,8 +39,6 @@ const INSTEAD: Readonly<Record<string, string>> = {
     'this version of the bot does not edit directory bucket policies. Remove the grant from the bucket policy yourself',
 };
 
-const ACL_SOURCE = 'BUCKET_ACL';
-
 function notApplicable(finding: Finding, why: string): DenyNotApplicableError {
   const url = resourceConsoleUrl(finding);
   return new DenyNotApplicableError(
@@ -49,29 +47,38 @@ function notApplicable(finding: Finding, why: string): DenyNotApplicableError {
 }
 
 /**
- * Where the Deny for `finding` goes.
- * @throws DenyNotApplicableError saying why not and what to do, with a console link, when no Deny can express it.
+ * Which policy the bot's Deny for a finding of this resource type lives in (for Undo too).
+ * @throws DenyNotApplicableError saying why not and what to do, with a console link, for types that take none.
  */
-export function denyTargetOf(finding: Finding): DenyTarget {
+export function policyTargetOf(finding: Finding): DenyTarget {
   if (finding.resourceType === 'AWS::IAM::Role') return { kind: 'role-trust-policy' };
   const policy = POLICY_RESOURCE_KINDS[finding.resourceType];
-  if (policy) {
-    if (
-      policy === 's3-bucket' &&
-      (finding.sources ?? []).every((s) => s === ACL_SOURCE) &&
-      finding.sources?.length
-    ) {
-      throw notApplicable(
-        finding,
-        'this access comes from the bucket ACL, which a bucket-policy Deny is not the way to fix. Remove the ACL grant (Permissions → Access control list), or set Object Ownership to "Bucket owner enforced", which turns ACLs off',
-      );
-    }
-    return { kind: 'resource-policy', policy };
-  }
+  if (policy) return { kind: 'resource-policy', policy };
   const instead = INSTEAD[finding.resourceType];
   throw notApplicable(
     finding,
     instead ??
       `the bot cannot add a Deny to a ${finding.resourceType}; remove the access in its policy yourself`,
   );
+}
+
+/**
+ * Where a new Deny for `finding` goes: its policy, unless the access comes only from something a Deny statement is
+ * not the fix for (an S3 bucket ACL).
+ * @throws DenyNotApplicableError saying why not and what to do, with a console link.
+ */
+export function denyTargetOf(finding: Finding): DenyTarget {
+  const target = policyTargetOf(finding);
+  const sources = finding.sources ?? [];
+  if (
+    target.kind === 'resource-policy' &&
+    sources.length > 0 &&
+    sources.every((s) => s === SOURCE_LABELS.BUCKET_ACL)
+  ) {
+    throw notApplicable(
+      finding,
+      'this access comes from the bucket ACL, which a bucket-policy Deny is not the way to fix. Remove the ACL grant (Permissions → Access control list), or set Object Ownership to "Bucket owner enforced", which turns ACLs off',
+    );
+  }
+  return target;
 }

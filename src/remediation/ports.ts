@@ -34,6 +34,12 @@ export interface ResourcePolicy {
   document: PolicyDocument | null;
 }
 
+/** What a service's own policy validation said. */
+export interface PolicyValidation {
+  notes: string[];
+  rejected?: string;
+}
+
 /**
  * One service's resource policies (S3 bucket, KMS key, SQS queue, Secrets Manager secret), addressed by the
  * resource ARN as Access Analyzer reports it. Implementations live in src/aws/resource-policies.ts.
@@ -49,10 +55,10 @@ export interface ResourcePolicyGateway {
   write(resourceArn: string, document: PolicyDocument | null): Promise<void>;
   /**
    * Service-side validation before approval when the service offers it (Secrets Manager
-   * ValidateResourcePolicy); returns problems as sentences, [] when valid or not offered. Never throws for AWS
-   * errors: returns a sentence saying validation was unavailable.
+   * ValidateResourcePolicy). `rejected`: the service would refuse to store the policy (malformed, too large), a
+   * sentence; `notes`: what else it reported, or that validation was unavailable. Never throws for AWS errors.
    */
-  validate?(resourceArn: string, document: PolicyDocument): Promise<string[]>;
+  validate?(resourceArn: string, document: PolicyDocument): Promise<PolicyValidation>;
 }
 
 /** What Access Analyzer itself says about a proposed policy, through an access preview. */

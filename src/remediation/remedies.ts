@@ -7,7 +7,7 @@
 import type { Remedy } from '../approvals/ports';
 import type { Clock, FindingRecord } from '../findings/ports';
 import { AppError } from '../errors';
-import { denyTargetOf } from './deny-support';
+import { denyTargetOf, policyTargetOf } from './deny-support';
 import {
   applyResourcePolicyDeny,
   applyResourcePolicyUndo,
@@ -58,7 +58,7 @@ const details = (c: Change) => ({
 
 export function createRemedies(deps: RemedyDeps, clock: Clock): Remedy[] {
   const plan = async (rec: FindingRecord, op: 'deny' | 'undo'): Promise<Record<string, unknown>> => {
-    const target = denyTargetOf(rec.finding);
+    const target = op === 'deny' ? denyTargetOf(rec.finding) : policyTargetOf(rec.finding);
     if (target.kind === 'role-trust-policy') {
       const p =
         op === 'deny'
@@ -72,7 +72,7 @@ export function createRemedies(deps: RemedyDeps, clock: Clock): Remedy[] {
   };
 
   const apply = async (rec: FindingRecord, op: 'deny' | 'undo'): Promise<Change> => {
-    const target = denyTargetOf(rec.finding);
+    const target = op === 'deny' ? denyTargetOf(rec.finding) : policyTargetOf(rec.finding);
     if (target.kind === 'role-trust-policy') {
       const c =
         op === 'deny'

@@ -8,10 +8,11 @@
  * are kept, and a retried execution finds its statement already there. Undo that leaves no statement deletes the
  * policy (a bucket, queue or secret that had none before gets none back); a key policy is never deleted.
  */
+import { AppError } from '../errors';
 import type { Finding } from '../findings/finding';
 import { denySid } from './deny-sid';
 import type { PolicyDocument } from './policy-document';
-import type { AccessPreviewer, PreviewVerdict, ResourcePolicyGateway } from './ports';
+import type { AccessPreviewer, PolicyValidation, PreviewVerdict, ResourcePolicyGateway } from './ports';
 import {
   addResourcePolicyDeny,
   removeResourcePolicyDeny,
@@ -19,6 +20,18 @@ import {
   type PolicyResourceKind,
   type ResourceDenyOptions,
 } from './resource-policy-deny';
+
+/** The service's own validation says it would refuse the new policy: nothing to approve. */
+export class PolicyRejectedError extends AppError {
+  constructor(sentence: string) {
+    super(
+      'policy_rejected',
+      sentence,
+      `Cannot add the Deny: ${sentence} Nothing was requested and nothing changed.`,
+    );
+    this.name = 'PolicyRejectedError';
+  }
+}
 
 /** What each kind's policy is called in sentences. */
 export const POLICY_NAMES: Readonly<Record<PolicyResourceKind, string>> = {
@@ -93,7 +106,7 @@ export async function planResourcePolicyDeny(
   const opts = options(finding, kind, deps);
   const result = addResourcePolicyDeny(current.document, finding, opts);
   const local = resourceDenyEvidence(current.document, result.document, finding, opts);
-  const [preview, problems] = await Promise.all([
+  const [preview, validation] = await Promise.all([
     deps.previewer.previewPolicy({
       analyzerArn: finding.analyzerArn,
       resourceArn: finding.resource,
@@ -101,8 +114,12 @@ export async function planResourcePolicyDeny(
       policy: result.document,
       findingId: finding.id,
     }),
-    gateway.validate ? gateway.validate(finding.resource, result.document) : Promise.resolve([]),
+    gateway.validate
+      ? gateway.validate(finding.resource, result.document)
+      : Promise.resolve<PolicyValidation>({ notes: [] }),
   ]);
+  if (validation.rejected) throw new PolicyRejectedError(validation.rejected);
+  const problems = validation.notes;
   return {
     kind: 'resource-policy',
     op: 'deny',

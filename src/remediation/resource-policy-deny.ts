@@ -259,10 +259,11 @@ export function resourcePolicyDenyStatement(
   const statement: PolicyStatement = { Sid: denySid(finding.id), Effect: 'Deny' };
   if (isPublic) {
     const keep = namedAccounts(current ? parsePolicyDocument(current) : null, ownAccount);
-    // Keys of one operator are ANDed: denied only when the caller matches none of the trusted values.
-    const zone = orgId
-      ? { 'aws:PrincipalOrgID': orgId, ...(keep.length > 0 ? { 'aws:PrincipalAccount': listOf(keep) } : {}) }
-      : { 'aws:PrincipalAccount': listOf([ownAccount, ...keep]) };
+    // Keys of one operator are ANDed: denied only when the caller matches none of the trusted values. The owner
+    // account is always among them, even with an organization: a wrong ORGANIZATION_ID, or an account outside
+    // (or moved out of) the organization, must never lock the owner out.
+    const accounts = { 'aws:PrincipalAccount': listOf([ownAccount, ...keep]) };
+    const zone = orgId ? { 'aws:PrincipalOrgID': orgId, ...accounts } : accounts;
     statement.Principal = '*';
     statement.Action = `${rules.service}:*`;
     statement.Resource = rules.resource(options.resourceArn);
@@ -304,7 +305,7 @@ export function checkKeyLockout(
   options: Pick<ResourceDenyOptions, 'ownAccount' | 'orgId' | 'partition'>,
 ): void {
   if (!before) return;
-  const { ownAccount, orgId, partition = 'aws' } = options;
+  const { ownAccount, partition = 'aws' } = options;
   const admins = new Set([accountRoot(ownAccount, partition)]);
   for (const s of before.Statement) {
     if (s.Effect !== 'Allow' || s.Principal === undefined || s.Principal === '*') continue;
@@ -320,7 +321,8 @@ export function checkKeyLockout(
     const request: AccessRequest = {
       principal: { kind: 'AWS', id },
       action: 'kms:PutKeyPolicy',
-      principalOrgId: orgId ?? null,
+      // The owner is not assumed to be in ORGANIZATION_ID: if it is not, it must still keep its key.
+      principalOrgId: null,
       secureTransport: true,
     };
     if (isAllowed(before, request).allowed === false) continue;

@@ -152,7 +152,10 @@ export function trustPolicyDenyStatement(finding: DenyFinding, options: DenyOpti
     statement.Principal = '*';
     statement.Action = orderActions(actions);
     statement.Condition = {
-      StringNotEquals: orgId ? { 'aws:PrincipalOrgID': orgId } : { 'aws:PrincipalAccount': ownAccount },
+      // ANDed keys: with an organization the owner account stays exempt even if it is not in it.
+      StringNotEquals: orgId
+        ? { 'aws:PrincipalOrgID': orgId, 'aws:PrincipalAccount': ownAccount }
+        : { 'aws:PrincipalAccount': ownAccount },
       BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
       Null: { 'aws:PrincipalAccount': 'false' },
     };

@@ -201,6 +201,39 @@ describe('Deny on resource policies', () => {
     expect(JSON.parse(h.aws.secretsManager.getSecret(secret.arn)!.policy!)).toEqual(original);
   });
 
+  it('Secrets Manager: a policy its own validation rejects is not requested, and the requester is told why', async () => {
+    h = await startDenyHarness({ roles: {} });
+    const secret = h.aws.secretsManager.createSecret({
+      name: 'shared/api',
+      policy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: OWNER_ROOT(PARTNER) },
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: '*',
+          },
+        ],
+      },
+    });
+    await h.aws.analyze();
+    const { ts, findingId } = await cardFor(h, secret.arn);
+    h.aws.failNext('ValidateResourcePolicy', {
+      name: 'MalformedPolicyDocumentException',
+      status: 400,
+      message: 'This resource policy contains an unsupported principal.',
+    });
+    await h.click(ts, 'finding.deny');
+    const ephemeral = await nthEphemeral(h, 'U0ONCALL');
+    expect(ephemeral.text).toContain('Secrets Manager rejected the secret policy');
+    expect(ephemeral.text).toContain('Nothing was requested');
+    await settle();
+    expect(await h.bot.stores.approvals.due(Number.MAX_SAFE_INTEGER)).toEqual([]);
+    expect(h.aws.callsTo('PutResourcePolicy')).toHaveLength(0);
+    expect((await h.bot.stores.findings.get(findingId))?.pending).toBeUndefined();
+  });
+
   it('S3 without a bucket policy: the Deny creates one, and Undo deletes it again', async () => {
     h = await startDenyHarness({ roles: {} });
     const bucket = 'findings-access-point-bucket';

@@ -611,17 +611,33 @@ describe('resource policy gateways on the AWS stand-in (real S3, KMS, SQS and Se
       const public_ = await gateway().validate!(secretArn(), open);
       aws.failNext('ValidateResourcePolicy', { name: 'InternalServiceError', status: 500 });
       const unavailable = await gateway().validate!(secretArn(), denied);
+      aws.failNext('ValidateResourcePolicy', {
+        name: 'MalformedPolicyDocumentException',
+        status: 400,
+        message: 'This resource policy contains an unsupported principal.',
+      });
+      const rejected = await gateway().validate!(secretArn(), denied);
 
       // Assess
-      expect(valid).toEqual([]);
-      expect(public_).toEqual([
-        'Secrets Manager validation (PUBLIC_POLICY) found a problem with the secret policy for ' +
-          '`example/shared-db-credentials`: "This resource policy grants public access to the secret.".',
-      ]);
-      expect(unavailable).toEqual([
-        'Secrets Manager validation was unavailable for `example/shared-db-credentials` ' +
-          '(ValidateResourcePolicy failed: InternalServiceError); the policy was not checked by the service.',
-      ]);
+      expect(valid).toEqual({ notes: [] });
+      expect(public_).toEqual({
+        notes: [
+          'Secrets Manager validation (PUBLIC_POLICY) found a problem with the secret policy for ' +
+            '`example/shared-db-credentials`: "This resource policy grants public access to the secret.".',
+        ],
+      });
+      expect(unavailable).toEqual({
+        notes: [
+          'Secrets Manager validation was unavailable for `example/shared-db-credentials` ' +
+            '(ValidateResourcePolicy failed: InternalServiceError); the policy was not checked by the service.',
+        ],
+      });
+      expect(rejected).toEqual({
+        notes: [],
+        rejected:
+          'Secrets Manager rejected the secret policy for `example/shared-db-credentials` (MalformedPolicyDocument): ' +
+          '"This resource policy contains an unsupported principal.".',
+      });
       expect(aws.callsTo('ValidateResourcePolicy')[0]?.input).toEqual({
         SecretId: secretArn(),
         ResourcePolicy: serializePolicyDocument(denied),

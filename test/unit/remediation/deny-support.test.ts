@@ -1,5 +1,5 @@
-import type { Finding } from '../../../src/findings/finding';
-import { denyTargetOf } from '../../../src/remediation/deny-support';
+import { SOURCE_LABELS, type Finding } from '../../../src/findings/finding';
+import { denyTargetOf, policyTargetOf } from '../../../src/remediation/deny-support';
 import { DenyNotApplicableError } from '../../../src/remediation/trust-policy-deny';
 
 const base: Finding = {
@@ -95,13 +95,20 @@ describe('denyTargetOf', () => {
   });
 
   it('refuses a bucket finding whose only source is the ACL, and explains how to remove the grant', () => {
-    const err = refusal({ sources: ['BUCKET_ACL'] });
+    const err = refusal({ sources: [SOURCE_LABELS.BUCKET_ACL!] });
     expect(err.userMessage).toContain('bucket ACL');
     expect(err.userMessage).toContain('s3.console.aws.amazon.com/s3/buckets/logs');
   });
 
   it('denies a bucket finding granted by policy and ACL together in the bucket policy', () => {
-    expect(denyTargetOf({ ...base, sources: ['POLICY', 'BUCKET_ACL'] })).toEqual({
+    expect(denyTargetOf({ ...base, sources: [SOURCE_LABELS.POLICY!, SOURCE_LABELS.BUCKET_ACL!] })).toEqual({
+      kind: 'resource-policy',
+      policy: 's3-bucket',
+    });
+  });
+
+  it('still finds the bucket policy of an ACL-only finding for Undo, so a Deny the bot added can always be removed', () => {
+    expect(policyTargetOf({ ...base, sources: [SOURCE_LABELS.BUCKET_ACL!] })).toEqual({
       kind: 'resource-policy',
       policy: 's3-bucket',
     });

@@ -348,18 +348,23 @@ describe('addResourcePolicyDeny', () => {
         {},
         { 'aws:PrincipalAccount': [OWN, PARTNER, OTHER] },
       ],
-      ['outside the organization', publicBucket, { orgId: ORG }, { 'aws:PrincipalOrgID': ORG }],
+      [
+        'outside the organization (the owner account exempt too)',
+        publicBucket,
+        { orgId: ORG },
+        { 'aws:PrincipalOrgID': ORG, 'aws:PrincipalAccount': OWN },
+      ],
       [
         'outside the organization and one named account',
         () => withStatements(publicBucket(), allow({ AWS: PARTNER_ROOT }, 's3:GetObject')),
         { orgId: ORG },
-        { 'aws:PrincipalOrgID': ORG, 'aws:PrincipalAccount': PARTNER },
+        { 'aws:PrincipalOrgID': ORG, 'aws:PrincipalAccount': [OWN, PARTNER] },
       ],
       [
         'outside the organization and the named accounts',
         bucketWithPartners,
         { orgId: ORG },
-        { 'aws:PrincipalOrgID': ORG, 'aws:PrincipalAccount': [PARTNER, OTHER] },
+        { 'aws:PrincipalOrgID': ORG, 'aws:PrincipalAccount': [OWN, PARTNER, OTHER] },
       ],
     ])('denies everyone %s, and not AWS services', (_name, before, opts, zone) => {
       // Prepare
@@ -1107,5 +1112,62 @@ describe('resourceDenyEvidence', () => {
     // Assess
     expect(evidence.keepsOwnerAccess).toBe(true);
     expect(evidence.details).toContain('no own-account, service or partner principal was allowed before');
+  });
+});
+
+describe('ORGANIZATION_ID never locks the owner out', () => {
+  it('keeps an owner-account role that is not (or no longer) in the organization', () => {
+    // Prepare: a public bucket, denied outside an organization the owner account turns out not to be in.
+    const f = finding('s3-bucket', { principal: { AWS: '*' }, isPublic: true });
+    const before = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow' as const,
+          Principal: '*' as const,
+          Action: 's3:GetObject',
+          Resource: `${BUCKET_ARN}/*`,
+        },
+      ],
+    };
+
+    // Act
+    const { document } = addResourcePolicyDeny(before, f, options('s3-bucket', { orgId: 'o-a1b2c3d4e5' }));
+
+    // Assess: the owner's role outside the organization still gets in; an outsider does not.
+    const ask = (principal: string): AccessRequest => ({
+      principal,
+      action: 's3:GetObject',
+      principalOrgId: null,
+      secureTransport: true,
+    });
+    expect(isAllowed(document, ask(`arn:aws:iam::${OWN}:role/Admin`)).allowed).toBe(true);
+    expect(isAllowed(document, ask('arn:aws:iam::999999999999:role/Any')).allowed).toBe(false);
+  });
+
+  it('checks the key lockout without assuming the owner is in the organization', () => {
+    // Prepare: a key policy whose Deny (written by hand) spares only the organization.
+    const before = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow' as const, Principal: { AWS: OWN_ROOT }, Action: 'kms:*', Resource: '*' }],
+    };
+    const after = {
+      ...before,
+      Statement: [
+        ...before.Statement,
+        {
+          Effect: 'Deny' as const,
+          Principal: '*' as const,
+          Action: 'kms:*',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+        },
+      ],
+    };
+
+    // Act + Assess: with the organization unknown for the owner, losing kms:PutKeyPolicy is a lockout.
+    expect(() => checkKeyLockout(before, after, { ownAccount: OWN, orgId: 'o-a1b2c3d4e5' })).toThrow(
+      KeyLockoutError,
+    );
   });
 });

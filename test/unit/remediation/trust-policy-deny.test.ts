@@ -198,7 +198,7 @@ describe('addTrustPolicyDeny', () => {
         '{AWS: "*"} in an organization',
         { principal: { AWS: '*' } },
         { orgId: 'o-a1b2c3d4e5' },
-        { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
+        { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'aws:PrincipalAccount': OWN },
       ],
     ])('deny everyone outside the zone of trust, never a bare Deny * (%s)', (_name, over, opts, zone) => {
       // Prepare
