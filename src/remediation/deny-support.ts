@@ -82,3 +82,19 @@ export function denyTargetOf(finding: Finding): DenyTarget {
   }
   return target;
 }
+
+/**
+ * Never asks approvers to take away access the owner's side has: when our evaluator is sure something it allowed
+ * would be denied (e.g. a principal the policy names that has no 12-digit account), the Deny is refused.
+ * @throws DenyNotApplicableError listing what would be lost.
+ */
+export function refuseOwnerLoss(evidence: {
+  keepsOwnerAccess: boolean | 'unknown';
+  details: string[];
+}): void {
+  if (evidence.keepsOwnerAccess !== false) return;
+  const lost = evidence.details.filter((d) => d.startsWith('LOST')).slice(0, 3);
+  throw new DenyNotApplicableError(
+    `it would also take away access the account's own side has (${lost.join('; ')}); remove the external access by hand instead`,
+  );
+}

@@ -11,6 +11,7 @@ import { denyTargetOf, policyTargetOf } from './deny-support';
 import {
   applyResourcePolicyDeny,
   applyResourcePolicyUndo,
+  approvedStatement,
   planResourcePolicyDeny,
   planResourcePolicyUndo,
   type ResourceDenyDeps,
@@ -71,7 +72,11 @@ export function createRemedies(deps: RemedyDeps, clock: Clock): Remedy[] {
       : { ...(await planResourcePolicyUndo(rec.finding, target.policy, deps)) };
   };
 
-  const apply = async (rec: FindingRecord, op: 'deny' | 'undo'): Promise<Change> => {
+  const apply = async (
+    rec: FindingRecord,
+    op: 'deny' | 'undo',
+    plan?: Record<string, unknown>,
+  ): Promise<Change> => {
     const target = op === 'deny' ? denyTargetOf(rec.finding) : policyTargetOf(rec.finding);
     if (target.kind === 'role-trust-policy') {
       const c =
@@ -81,7 +86,7 @@ export function createRemedies(deps: RemedyDeps, clock: Clock): Remedy[] {
       return { ...c, resourceArn: c.roleArn, policyName: 'trust policy' };
     }
     return op === 'deny'
-      ? applyResourcePolicyDeny(rec.finding, target.policy, deps)
+      ? applyResourcePolicyDeny(rec.finding, target.policy, deps, approvedStatement(plan))
       : applyResourcePolicyUndo(rec.finding, target.policy, deps);
   };
 
@@ -92,7 +97,7 @@ export function createRemedies(deps: RemedyDeps, clock: Clock): Remedy[] {
     check: checkDeny,
     plan: (rec) => plan(rec, 'deny'),
     async apply(rec, request) {
-      const change = await apply(rec, 'deny');
+      const change = await apply(rec, 'deny', request.plan);
       const where = `the ${change.policyName} of \`${change.resourceArn}\``;
       return {
         summary: change.changed

@@ -11,8 +11,9 @@
 import { AppError } from '../errors';
 import type { Finding } from '../findings/finding';
 import { denySid } from './deny-sid';
-import type { PolicyDocument } from './policy-document';
+import { stableJson, type PolicyDocument, type PolicyStatement } from './policy-document';
 import type { AccessPreviewer, PolicyValidation, PreviewVerdict, ResourcePolicyGateway } from './ports';
+import { refuseOwnerLoss } from './deny-support';
 import {
   addResourcePolicyDeny,
   removeResourcePolicyDeny,
@@ -106,6 +107,7 @@ export async function planResourcePolicyDeny(
   const opts = options(finding, kind, deps);
   const result = addResourcePolicyDeny(current.document, finding, opts);
   const local = resourceDenyEvidence(current.document, result.document, finding, opts);
+  refuseOwnerLoss(local);
   const [preview, validation] = await Promise.all([
     deps.previewer.previewPolicy({
       analyzerArn: finding.analyzerArn,
@@ -171,10 +173,36 @@ export function applyResourcePolicyDeny(
   finding: Finding,
   kind: PolicyResourceKind,
   deps: ResourceDenyDeps,
+  approved?: PolicyStatement,
 ): Promise<ResourcePolicyChange> {
-  return applyEdit(finding, kind, deps, (current) =>
-    addResourcePolicyDeny(current, finding, options(finding, kind, deps)),
-  );
+  return applyEdit(finding, kind, deps, (current) => {
+    const result = addResourcePolicyDeny(current, finding, options(finding, kind, deps));
+    // A public finding's Deny spares the accounts the policy names as it is now: if that changed since the
+    // approvers saw it, they approved another statement, so it is not applied.
+    if (approved && stableJson(result.statement) !== stableJson(approved)) throw new DenyChangedError();
+    return result;
+  });
+}
+
+/** The statement applying would add is not the one the approvers saw (the policy changed meanwhile). */
+export class DenyChangedError extends AppError {
+  constructor() {
+    const message =
+      'the policy changed since the request was made, so the Deny would now differ from the one approved';
+    super(
+      'deny_changed',
+      message,
+      `Not applied: ${message}. Nothing changed; request Deny again to review it.`,
+    );
+    this.name = 'DenyChangedError';
+  }
+}
+
+/** The Deny statement an approved plan showed (the statement with the plan's Sid in its `after`). */
+export function approvedStatement(plan: Record<string, unknown> | undefined): PolicyStatement | undefined {
+  const p = plan as Partial<ResourcePolicyPlan> | undefined;
+  if (p?.kind !== 'resource-policy' || p.op !== 'deny' || !p.after) return undefined;
+  return p.after.Statement.find((s) => s.Sid === p.sid);
 }
 
 /** Prepares Undo: the policy without the finding's Deny statement (deleted when nothing else is left). */

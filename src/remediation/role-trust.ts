@@ -14,6 +14,7 @@ import { denySid } from './deny-sid';
 import { denyEvidence } from './evaluate';
 import type { PolicyDocument } from './policy-document';
 import type { AccessPreviewer, PreviewVerdict, TrustPolicyGateway } from './ports';
+import { refuseOwnerLoss } from './deny-support';
 import {
   addTrustPolicyDeny,
   DenyNotApplicableError,
@@ -106,6 +107,7 @@ export async function planTrustPolicyDeny(finding: Finding, deps: RoleTrustDeps)
     ...(deps.organizationId ? { orgId: deps.organizationId } : {}),
     partition: options.partition,
   });
+  refuseOwnerLoss(local);
   const preview = await deps.previewer.previewTrustPolicy({
     analyzerArn: finding.analyzerArn,
     roleArn: current.roleArn,
