@@ -403,6 +403,14 @@ function outsider(own: string, trusted: string[]): string {
 
 const verdict = (ok: Tri, yes: string, no: string) => (ok === true ? yes : ok === false ? no : 'unsure');
 
+/** The request a probe makes for `action`: over HTTPS, as every AWS SDK sends it. */
+const requestOf = (probe: Probe, action: string): AccessRequest => ({
+  principal: probe.principal,
+  action,
+  principalOrgId: probe.orgId,
+  secureTransport: true,
+});
+
 /**
  * Evidence for the approver that a resource-policy Deny does what it should: every external principal of the
  * finding (an account also through one of its roles; a public finding through an anonymous caller and a role
@@ -462,12 +470,7 @@ export function resourceDenyEvidence(
   }
   for (const probe of external) {
     for (const action of probe.actions) {
-      const request = {
-        principal: probe.principal,
-        action,
-        principalOrgId: probe.orgId,
-        secureTransport: true,
-      };
+      const request = requestOf(probe, action);
       const d = isAllowed(now, request);
       const ok: Tri = d.allowed === false ? true : d.allowed === true ? false : 'unknown';
       blocks.push(ok);
@@ -491,12 +494,7 @@ export function resourceDenyEvidence(
   for (const probe of owners) {
     const sameAccount = kind !== 'kms-key' && parseArn(probe.principal.id)?.account === ownAccount;
     for (const action of probe.actions) {
-      const request = {
-        principal: probe.principal,
-        action,
-        principalOrgId: probe.orgId,
-        secureTransport: true,
-      };
+      const request = requestOf(probe, action);
       const then = isAllowed(was, request);
       const viaIdentity = sameAccount && then.decision === 'implicit-deny';
       if (then.allowed === false && !viaIdentity) continue;

@@ -22,6 +22,7 @@ import {
 } from '../../../src/remediation/policy-document';
 import {
   createAwsStandin,
+  publicReadBucketPolicy,
   seedExampleAccount,
   type AwsStandin,
   type ExampleAccount,
@@ -135,18 +136,7 @@ describe('resource policy gateways on the AWS stand-in (real S3, KMS, SQS and Se
       // Assess
       expect(open).toEqual({
         resourceArn: PUBLIC_BUCKET_ARN,
-        document: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'PublicRead',
-              Effect: 'Allow',
-              Principal: '*',
-              Action: 's3:GetObject',
-              Resource: `${PUBLIC_BUCKET_ARN}/*`,
-            },
-          ],
-        },
+        document: publicReadBucketPolicy(PUBLIC_BUCKET_ARN.slice('arn:aws:s3:::'.length)),
       });
       expect(none).toEqual({ resourceArn: PRIVATE_BUCKET_ARN, document: null });
     });

@@ -15,6 +15,7 @@ import {
 } from '../../../src/remediation/resource-deny';
 import { DenyNotApplicableError } from '../../../src/remediation/trust-policy-deny';
 import { refuseOwnerLoss } from '../../../src/remediation/deny-support';
+import { publicReadBucketPolicy } from '../../../src/sandbox/aws-standin';
 
 const OWN = '111122223333';
 const BUCKET_ARN = 'arn:aws:s3:::shared-data';
@@ -36,18 +37,7 @@ const publicFinding: Finding = {
   isPublic: true,
 };
 
-const publicRead = (): PolicyDocument => ({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Sid: 'PublicRead',
-      Effect: 'Allow',
-      Principal: '*',
-      Action: 's3:GetObject',
-      Resource: `${BUCKET_ARN}/*`,
-    },
-  ],
-});
+const publicRead = (): PolicyDocument => publicReadBucketPolicy('shared-data') as PolicyDocument;
 
 /** A bucket policy held in memory, with the writes it received. */
 function memoryBucket(initial: PolicyDocument | null) {
