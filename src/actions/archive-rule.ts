@@ -9,11 +9,11 @@
  * Needs: access-analyzer:CreateArchiveRule, ApplyArchiveRule, ListFindings (ListFindingsV2, for the count),
  * ListArchiveRules, DeleteArchiveRule (deleting through `/iam-findings rules`).
  * @example clicking Create archive rule on the Alice finding opens a modal with the rule name
- *   `slack-iam-role-999988887777-<today>`, resource type AWS::IAM::Role, principal Alice's ARN, owner account
+ *   `slack-iam-role-999988887777-<today>-<6 hex of the finding id>`, resource type AWS::IAM::Role, principal Alice's ARN, owner account
  *   111122223333 and "Only non-public findings".
  */
-import { needsAccountConfirmation } from '../approvals/policy';
 import { defaultRuleForm, validateRuleForm } from '../archive-rules/criteria';
+import { confirmationWarnings, modalConfirmation } from '../archive-rules/sensitive';
 import { archiveRuleModal } from '../slack/blocks/archive-rule-modal';
 import type { FindingAction } from './types';
 
@@ -36,13 +36,20 @@ export const createArchiveRule: FindingAction = {
     const { finding } = record;
     const form = defaultRuleForm(finding, new Date());
     const checked = validateRuleForm(form);
+    // SENSITIVE_ACCOUNTS: from the suggested criteria; recounts redraw it from what the person entered.
+    const confirmation = modalConfirmation(
+      policy,
+      finding.accountId,
+      checked.ok ? checked.rule.filter : undefined,
+    );
     return archiveRuleModal({
       finding,
       meta: { findingId: finding.id, channel: origin.channel, ts: origin.ts, accountId: finding.accountId },
       form,
       count: { kind: 'counting' },
       broad: checked.ok && checked.rule.broad,
-      confirmAccount: needsAccountConfirmation(policy, finding.accountId),
+      ...(confirmation ? { confirmation } : {}),
+      warnings: confirmationWarnings(confirmation),
     });
   },
 };

@@ -14,10 +14,12 @@
  *
  * @example
  *   const form = defaultRuleForm(finding, new Date('2026-11-23T10:00:00Z'));
- *   // { ruleName: 'slack-iam-role-999988887777-20261123', resourceType: 'AWS::IAM::Role',
+ *   // { ruleName: 'slack-iam-role-999988887777-20261123-982d1a', resourceType: 'AWS::IAM::Role',
  *   //   principal: 'arn:aws:iam::999988887777:user/Alice', ownerAccount: '111122223333', isPublic: 'false', … }
+ *   // (the name ends with 6 hex digits of the SHA-256 of the finding id)
  *   const checked = validateRuleForm(form); // { ok: true, rule: { ruleName, filter, broad: false } }
  */
+import { createHash } from 'node:crypto';
 import type { Finding } from '../findings/finding';
 
 /** Access Analyzer's `Criterion`. */
@@ -151,21 +153,28 @@ function shortType(resourceType: string): string {
     .toLowerCase();
 }
 
+/** Six hex digits of the finding id's SHA-256: tells apart the rules suggested by two findings on one day. */
+export function findingSuffix(findingId: string): string {
+  return createHash('sha256').update(findingId).digest('hex').slice(0, 6);
+}
+
 /**
- * A valid rule name for the finding: `slack-<type>-<principal account>-<yyyymmdd>`, characters Access Analyzer
- * refuses replaced by `-`, at most 255 characters.
- * @example generateRuleName(aliceRoleFinding, new Date('2026-11-23')) // 'slack-iam-role-999988887777-20261123'
+ * A valid rule name for the finding: `slack-<type>-<principal account>-<yyyymmdd>-<6 hex of the finding id>`,
+ * characters Access Analyzer refuses replaced by `-`, at most 255 characters (the suffix always kept). The
+ * suffix keeps two findings with the same principal account suggesting the same name on the same day.
+ * @example generateRuleName(aliceRoleFinding, new Date('2026-11-23')) // 'slack-iam-role-999988887777-20261123-982d1a'
  */
 export function generateRuleName(finding: Finding, today: Date): string {
   const principal = defaultPrincipal(finding);
   const who = principal === '*' ? 'public' : (accountOf(principal) ?? principal);
   const day = today.toISOString().slice(0, 10).replace(/-/g, '');
   const parts = ['slack', shortType(finding.resourceType), who, day].filter(Boolean);
+  const suffix = `-${findingSuffix(finding.id)}`;
   const name = parts
     .join('-')
     .replace(/[^A-Za-z0-9_.-]+/g, '-')
     .replace(/-{2,}/g, '-');
-  return name.slice(0, RULE_NAME_MAX).replace(/-+$/, '');
+  return `${name.slice(0, RULE_NAME_MAX - suffix.length).replace(/-+$/, '')}${suffix}`;
 }
 
 /**

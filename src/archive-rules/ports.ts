@@ -20,11 +20,20 @@ export interface MatchCount {
 
 /**
  * Access Analyzer archive rules. Rules are created and deleted by analyzer NAME, applied by analyzer ARN (as
- * in the API). Idempotent: `create` of a rule that exists with the same filter succeeds (a retried execution);
- * with another filter it throws. `delete` of a rule that is gone succeeds.
+ * in the API). `create` of a name that is taken throws, unless `adoptIdentical` is set (the caller knows a
+ * previous attempt of the same execution may have made it) and the rule there has the same filter. `delete`
+ * of a rule that is gone succeeds.
  */
 export interface ArchiveRuleGateway {
-  create(analyzerName: string, ruleName: string, filter: RuleFilter, clientToken: string): Promise<void>;
+  create(
+    analyzerName: string,
+    ruleName: string,
+    filter: RuleFilter,
+    clientToken: string,
+    options: { adoptIdentical: boolean },
+  ): Promise<void>;
+  /** The rule of that name, or undefined when the analyzer has none (GetArchiveRule). */
+  get(analyzerName: string, ruleName: string): Promise<ArchiveRuleSummary | undefined>;
   /** Archives the existing ACTIVE findings the rule matches (ApplyArchiveRule). */
   apply(analyzerArn: string, ruleName: string, clientToken: string): Promise<void>;
   delete(analyzerName: string, ruleName: string, clientToken: string): Promise<void>;
@@ -58,12 +67,28 @@ export interface ArchiveRuleStore {
    * same name. Throws AlreadyDecidedError when a live rule of that name, created by another request, is stored.
    */
   recordCreated(rule: Omit<StoredArchiveRule, 'deletedAt' | 'deletedBy' | 'deleteRequestId'>): Promise<void>;
+  /**
+   * Before CreateArchiveRule: marks that request `requestId` is about to create the rule, so a retry of the same
+   * execution (after a crash between CreateArchiveRule and recordCreated) can tell the rule it finds in Access
+   * Analyzer is its own. Returns `resumed: true` when the marker (or the live record) of this request was
+   * already there, i.e. a previous attempt got this far. Throws AlreadyDecidedError when a live rule of another
+   * request holds the name, or another request's marker younger than PENDING_STALE_MS does.
+   */
+  markPending(
+    analyzerArn: string,
+    ruleName: string,
+    requestId: string,
+    now: number,
+  ): Promise<{ resumed: boolean }>;
+  /** Drops this request's marker (CreateArchiveRule failed); nothing when another request's marker is there. */
+  clearPending(analyzerArn: string, ruleName: string, requestId: string): Promise<void>;
   /** Marks the rule deleted (idempotent for the same delete request). */
   recordDeleted(
     analyzerArn: string,
     ruleName: string,
     by: { deletedBy: string; deleteRequestId: string; at: string },
   ): Promise<void>;
+  /** The recorded rule (live or deleted); a bare pending marker is not a record. */
   get(analyzerArn: string, ruleName: string): Promise<StoredArchiveRule | undefined>;
   /** Rules not deleted, oldest first. */
   listLive(): Promise<StoredArchiveRule[]>;

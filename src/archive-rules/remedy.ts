@@ -2,11 +2,21 @@
  * The `archive-rule` remedy: what the approval workflow runs for "Create archive rule" and for deleting a
  * rule the bot created. Both go through the same `archive-rule` chain; a broad rule (see ./criteria) asks for
  * the policy's extra stage.
- * - create (params: the modal's RuleForm + `op: 'create'`): plan = the criteria as a diff, how many ACTIVE
- *   findings match now (public ones called out), broad or not; apply = CreateArchiveRule, then ApplyArchiveRule
- *   when the requester kept "Also archive existing matching findings", then the rule is recorded.
- * - delete (params `{ op: 'delete', analyzerArn, ruleName }`): the rule must be live in the bot's store;
- *   apply = DeleteArchiveRule, then the record is marked deleted. Findings it archived stay archived.
+ * - create (params: the modal's RuleForm + `op: 'create'` + `confirmedAccounts`, the account ids typed for
+ *   SENSITIVE_ACCOUNTS): check = the criteria are valid and every sensitive account the rule covers was typed
+ *   (./sensitive, decided from the filter, so an edited owner account cannot sidestep it); plan = the criteria as
+ *   a diff, how many ACTIVE findings match now (public ones called out), broad or not, refused when the name is
+ *   taken in Access Analyzer or by a live rule in the bot's store; apply = the store is checked again, a pending
+ *   marker is written, CreateArchiveRule, the rule is recorded, then ApplyArchiveRule when the requester kept
+ *   "Also archive existing matching findings".
+ *   A name taken on CreateArchiveRule (ConflictException) is adopted only when this request's pending marker
+ *   was already there before this attempt (a retry after a crash between CreateArchiveRule and the record) and
+ *   the rule has the same criteria; anything else is refused and changes nothing.
+ * - delete (params `{ op: 'delete', analyzerArn, ruleName }`): the rule must be live in the bot's store; the
+ *   plan keeps the request that created it and its filter. apply refuses (changing nothing) unless the store
+ *   still has that same record live and Access Analyzer's rule of that name has the same filter (a rule
+ *   re-created outside the bot or by another request is left alone); then DeleteArchiveRule and the record is
+ *   marked deleted. Findings it archived stay archived.
  * A request does not hold the finding's claim (`claimsFinding: false`): a rule is about more than this one
  * finding, so it never blocks a Deny on it. Apply is idempotent (a retry after a crash finds the rule made).
  * IAM: access-analyzer:CreateArchiveRule, ApplyArchiveRule, DeleteArchiveRule, ListArchiveRules, ListFindings.
@@ -16,22 +26,27 @@
  */
 import { z } from 'zod';
 import type { Remedy, RemedyParams } from '../approvals/ports';
+import type { ApprovalPolicy } from '../approvals/types';
 import { AppError, errorMessage } from '../errors';
 import { analyzerName } from '../findings/finding';
 import type { Clock, FindingRecord } from '../findings/ports';
 import {
   describeFilter,
+  sameFilter,
   validateRuleForm,
   type CheckedRule,
   type RuleFilter,
   type RuleForm,
 } from './criteria';
-import type { ArchiveRuleGateway, ArchiveRuleStore, MatchCount } from './ports';
+import type { ArchiveRuleGateway, ArchiveRuleStore, MatchCount, StoredArchiveRule } from './ports';
+import { accountConfirmation, confirmationProblem, confirmsAll } from './sensitive';
 
 export interface ArchiveRuleRemedyDeps {
   gateway: ArchiveRuleGateway;
   store: ArchiveRuleStore;
   clock: Clock;
+  /** SENSITIVE_ACCOUNTS (`sensitiveAccounts`) decides which account ids the requester must have typed. */
+  policy: ApprovalPolicy;
 }
 
 const createParams = z.object({
@@ -42,6 +57,8 @@ const createParams = z.object({
   ownerAccount: z.string().max(40),
   isPublic: z.enum(['false', 'true', 'any']),
   applyToExisting: z.boolean(),
+  /** The account ids typed in the modal's confirmation input (SENSITIVE_ACCOUNTS). */
+  confirmedAccounts: z.array(z.string().max(40)).max(20).optional(),
 });
 const deleteParams = z.object({
   op: z.literal('delete'),
@@ -69,6 +86,8 @@ export interface ArchiveRulePlan {
   applyToExisting: boolean;
   broad: boolean;
   count?: MatchCount;
+  /** Delete: the request that created the stored rule; apply deletes only while the store still has it. */
+  ruleRequestId?: string;
 }
 
 class ArchiveRuleRefusedError extends AppError {
@@ -86,7 +105,14 @@ function parse(raw: RemedyParams | undefined): ArchiveRuleParams {
 }
 
 function checkedRule(p: Extract<ArchiveRuleParams, { op: 'create' }>): CheckedRule {
-  const form: RuleForm = { ...p };
+  const form: RuleForm = {
+    ruleName: p.ruleName,
+    resourceType: p.resourceType,
+    principal: p.principal,
+    ownerAccount: p.ownerAccount,
+    isPublic: p.isPublic,
+    applyToExisting: p.applyToExisting,
+  };
   const result = validateRuleForm(form);
   if (!result.ok) {
     const first = Object.values(result.errors)[0] ?? 'The criteria are not valid.';
@@ -113,8 +139,22 @@ function userList(ids: readonly string[]): string {
   return ids.map((a) => `<@${a}>`).join(', ') || 'nobody (no approval needed)';
 }
 
+/** A live rule of that name in the bot's store (created by another request): the name is taken. */
+function liveRuleRefusal(
+  stored: StoredArchiveRule,
+  analyzer: string,
+  inAws: boolean,
+): ArchiveRuleRefusedError {
+  const who = `created by <@${stored.createdBy}> on ${stored.createdAt.slice(0, 10)}`;
+  return new ArchiveRuleRefusedError(
+    inAws
+      ? `The bot already has a live archive rule named \`${stored.ruleName}\` on analyzer \`${analyzer}\` (${who}); nothing changed. Choose another name, or delete that rule first (\`/iam-findings rules\`).`
+      : `The bot's record says it created archive rule \`${stored.ruleName}\` on analyzer \`${analyzer}\` (${who}), but Access Analyzer no longer has it (deleted outside the bot?); nothing changed. Delete it with \`/iam-findings rules\` to clear the record, or choose another name.`,
+  );
+}
+
 export function createArchiveRuleRemedy(deps: ArchiveRuleRemedyDeps): Remedy {
-  const { gateway, store, clock } = deps;
+  const { gateway, store, clock, policy } = deps;
 
   async function planCreate(
     rec: FindingRecord,
@@ -123,7 +163,10 @@ export function createArchiveRuleRemedy(deps: ArchiveRuleRemedyDeps): Remedy {
     const rule = checkedRule(p);
     const { analyzerArn } = rec.finding;
     const analyzer = analyzerName(analyzerArn);
-    if ((await gateway.list(analyzer)).some((r) => r.ruleName === rule.ruleName)) {
+    const inAws = (await gateway.list(analyzer)).some((r) => r.ruleName === rule.ruleName);
+    const stored = await store.get(analyzerArn, rule.ruleName);
+    if (stored && !stored.deletedAt) throw liveRuleRefusal(stored, analyzer, inAws);
+    if (inAws) {
       throw new ArchiveRuleRefusedError(
         `Analyzer \`${analyzer}\` already has an archive rule named \`${rule.ruleName}\`; choose another name.`,
       );
@@ -186,7 +229,48 @@ export function createArchiveRuleRemedy(deps: ArchiveRuleRemedyDeps): Remedy {
       filter: stored.filter,
       applyToExisting: false,
       broad: false,
+      ruleRequestId: stored.requestId,
     };
+  }
+
+  async function applyDelete(
+    plan: ArchiveRulePlan,
+    request: { id: string; requester: string; approvers: string[] },
+    analyzer: string,
+    at: string,
+    base: { ruleName: string; analyzerArn: string; filter: RuleFilter },
+  ) {
+    const name = `\`${plan.ruleName}\``;
+    const stored = await store.get(plan.analyzerArn, plan.ruleName);
+    const done = (note: string) => ({
+      summary: `🗑️ Archive rule ${name} deleted from analyzer \`${analyzer}\`, requested by <@${request.requester}>, approved by ${userList(request.approvers)}.${note} Findings it archived stay archived.`,
+      details: { ...base, op: 'delete' },
+    });
+    if (!stored || plan.ruleRequestId === undefined || stored.requestId !== plan.ruleRequestId) {
+      throw new ArchiveRuleRefusedError(
+        `Archive rule ${name} is no longer the rule this deletion was requested for (created again by another request since?); nothing deleted. \`/iam-findings rules\` lists the current rules.`,
+      );
+    }
+    // A retry after the record was written: done already.
+    if (stored.deletedAt && stored.deleteRequestId === request.id) return done('');
+    if (stored.deletedAt) {
+      throw new ArchiveRuleRefusedError(
+        `Archive rule ${name} was deleted already${stored.deletedBy ? ` (requested by <@${stored.deletedBy}>)` : ''}; nothing changed.`,
+      );
+    }
+    const inAws = await gateway.get(analyzer, plan.ruleName);
+    if (inAws && !sameFilter(inAws.filter, plan.filter)) {
+      throw new ArchiveRuleRefusedError(
+        `The archive rule named ${name} on analyzer \`${analyzer}\` has other criteria than the rule the bot created (changed or created again outside the bot); nothing deleted. Delete it in the Access Analyzer console if it should go.`,
+      );
+    }
+    if (inAws) await gateway.delete(analyzer, plan.ruleName, request.id);
+    await store.recordDeleted(plan.analyzerArn, plan.ruleName, {
+      deletedBy: request.requester,
+      deleteRequestId: request.id,
+      at,
+    });
+    return done(inAws ? '' : " (Access Analyzer no longer had it; the bot's record is closed.)");
   }
 
   return {
@@ -203,7 +287,15 @@ export function createArchiveRuleRemedy(deps: ArchiveRuleRemedyDeps): Remedy {
           'Archive rules from this button are for external-access findings; create others in the Access Analyzer console.',
         );
       }
-      checkedRule(p);
+      const rule = checkedRule(p);
+      // From the rule's own filter and the stored finding, never from what the modal showed.
+      const confirmation = accountConfirmation(policy, rec.finding.accountId, rule.filter);
+      if (confirmation.kind === 'refused') throw new ArchiveRuleRefusedError(confirmation.message);
+      if (confirmation.kind === 'confirm' && !confirmsAll(p.confirmedAccounts ?? [], confirmation.accounts)) {
+        throw new ArchiveRuleRefusedError(
+          `${confirmationProblem(confirmation.accounts, rec.finding.accountId)} Nothing was requested; start again from the finding.`,
+        );
+      }
     },
 
     async plan(rec, raw) {
@@ -221,19 +313,20 @@ export function createArchiveRuleRemedy(deps: ArchiveRuleRemedyDeps): Remedy {
       const analyzer = analyzerName(plan.analyzerArn);
       const at = new Date(clock.now()).toISOString();
       const base = { ruleName: plan.ruleName, analyzerArn: plan.analyzerArn, filter: plan.filter };
-      if (plan.op === 'delete') {
-        await gateway.delete(analyzer, plan.ruleName, request.id);
-        await store.recordDeleted(plan.analyzerArn, plan.ruleName, {
-          deletedBy: request.requester,
-          deleteRequestId: request.id,
-          at,
-        });
-        return {
-          summary: `🗑️ Archive rule \`${plan.ruleName}\` deleted from analyzer \`${analyzer}\`, requested by <@${request.requester}>, approved by ${userList(request.approvers)}. Findings it archived stay archived.`,
-          details: { ...base, op: 'delete' },
-        };
+      if (plan.op === 'delete') return applyDelete(plan, request, analyzer, at, base);
+      const stored = await store.get(plan.analyzerArn, plan.ruleName);
+      if (stored && !stored.deletedAt && stored.requestId !== request.id) {
+        throw liveRuleRefusal(stored, analyzer, (await gateway.get(analyzer, plan.ruleName)) !== undefined);
       }
-      await gateway.create(analyzer, plan.ruleName, plan.filter, request.id);
+      // The marker tells a retry of this execution (crash after CreateArchiveRule) that the rule it finds is its own.
+      const { resumed } = await store.markPending(plan.analyzerArn, plan.ruleName, request.id, clock.now());
+      try {
+        await gateway.create(analyzer, plan.ruleName, plan.filter, request.id, { adoptIdentical: resumed });
+      } catch (err) {
+        // Not created by this attempt: free the name (a later request may use it).
+        await store.clearPending(plan.analyzerArn, plan.ruleName, request.id).catch(() => undefined);
+        throw err;
+      }
       // Recorded before the retroactive step, so a rule that exists is always listed (and can be deleted).
       await store.recordCreated({
         ...base,

@@ -3,13 +3,13 @@
  * ListArchiveRules, and ListFindingsV2 to count what a rule would archive. SDK errors become AppErrors here.
  * IAM actions: access-analyzer:CreateArchiveRule, ApplyArchiveRule, DeleteArchiveRule, ListArchiveRules,
  * ListFindings (ListFindingsV2).
- * Idempotent like the remedy needs: a ConflictException on create is looked up — the same filter means a
- * retried execution already created it (success), another filter is a clear error; a delete of a rule that is
- * gone succeeds.
+ * A ConflictException on create is looked up: when the caller says a previous attempt of the same execution
+ * may have created the rule (`adoptIdentical`) and it has the same filter, that is success; otherwise it is a
+ * clear error naming whether the criteria differ. A delete of a rule that is gone succeeds.
  * @example
  *   const rules = createArchiveRuleGateway(aws.accessAnalyzer);
- *   await rules.create('MyAnalyzer', 'slack-iam-role-999988887777-20261123', filter, requestId);
- *   await rules.apply(analyzerArn, 'slack-iam-role-999988887777-20261123', requestId);
+ *   await rules.create('MyAnalyzer', 'alice-audit', filter, requestId, { adoptIdentical: false });
+ *   await rules.apply(analyzerArn, 'alice-audit', requestId);
  */
 import {
   type AccessAnalyzerClient,
@@ -30,13 +30,15 @@ export const COUNT_CAP = 1000;
 /** The IAM action behind an operation (ListFindingsV2 is authorised as ListFindings). */
 const IAM_ACTION: Record<string, string> = { ListFindingsV2: 'ListFindings' };
 
-/** An archive rule Access Analyzer has under this name, with other criteria than requested. */
+/** An archive rule Access Analyzer has under this name that this request did not create. */
 export class ArchiveRuleConflictError extends AppError {
-  constructor(ruleName: string, analyzerName: string) {
+  constructor(ruleName: string, analyzerName: string, sameCriteria = false) {
     super(
       'archive_rule_conflict',
-      `archive rule ${ruleName} exists on ${analyzerName} with another filter`,
-      `An archive rule named \`${ruleName}\` already exists on analyzer \`${analyzerName}\` with other criteria; nothing changed. Create the rule under another name.`,
+      `archive rule ${ruleName} exists on ${analyzerName}${sameCriteria ? '' : ' with another filter'}`,
+      sameCriteria
+        ? `An archive rule named \`${ruleName}\` already exists on analyzer \`${analyzerName}\` (created outside this request, e.g. in the console); nothing changed. Create the rule under another name, or keep the one that is there.`
+        : `An archive rule named \`${ruleName}\` already exists on analyzer \`${analyzerName}\` with other criteria; nothing changed. Create the rule under another name.`,
     );
     this.name = 'ArchiveRuleConflictError';
   }
@@ -120,19 +122,24 @@ export function createArchiveRuleGateway(client: AccessAnalyzerClient): ArchiveR
   return {
     list,
 
-    async create(analyzerName, ruleName, filter, clientToken) {
+    async create(analyzerName, ruleName, filter, clientToken, options) {
       try {
         await client.send(new CreateArchiveRuleCommand({ analyzerName, ruleName, filter, clientToken }));
       } catch (err) {
         if ((err as { name?: string })?.name !== 'ConflictException') {
           throw translateArchiveRuleError('CreateArchiveRule', err, { analyzer: analyzerName, ruleName });
         }
-        // A retried execution finds the rule it made; another rule of that name is a real conflict.
+        // Only a retried execution may take the rule it finds as its own, and only with the same criteria.
         const existing = (await list(analyzerName)).find((r) => r.ruleName === ruleName);
-        if (!existing || !sameFilter(existing.filter, filter)) {
-          throw new ArchiveRuleConflictError(ruleName, analyzerName);
-        }
+        const same = existing !== undefined && sameFilter(existing.filter, filter);
+        if (!(same && options.adoptIdentical))
+          throw new ArchiveRuleConflictError(ruleName, analyzerName, same);
       }
+    },
+
+    // Through ListArchiveRules (already needed): no extra IAM action for GetArchiveRule.
+    async get(analyzerName, ruleName) {
+      return (await list(analyzerName)).find((r) => r.ruleName === ruleName);
     },
 
     async apply(analyzerArn, ruleName, clientToken) {

@@ -116,6 +116,9 @@ export interface ArchiveRuleItem extends Item {
   deletedAt?: string;
   deletedBy?: string;
   deleteRequestId?: string;
+  /** A request about to call CreateArchiveRule for this name (see ArchiveRuleStore.markPending). */
+  pendingRequestId?: string;
+  pendingAt?: string;
 }
 
 export interface Models {
@@ -257,6 +260,8 @@ export function defineModels(prefix: string, createTables: boolean): Models {
         deletedAt: String,
         deletedBy: String,
         deleteRequestId: String,
+        pendingRequestId: String,
+        pendingAt: String,
       },
       { saveUnknown: false },
     ),

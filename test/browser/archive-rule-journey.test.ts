@@ -53,7 +53,7 @@ describe('Create archive rule in a browser', () => {
     await waitForValue(modal.getByTestId('input-owner-account'), '111122223333');
     await waitForValue(modal.getByTestId('input-is-public'), 'false');
     const ruleName = await modal.getByTestId('input-rule-name').inputValue();
-    expect(ruleName).toMatch(/^slack-iam-role-999988887777-\d{8}$/);
+    expect(ruleName).toMatch(/^slack-iam-role-999988887777-\d{8}-[0-9a-f]{6}$/);
     expect(await modal.getByTestId('input-apply-existing').locator('input').isChecked()).toBe(true);
     await waitForText(modal, 'Matches 1 active finding now');
     await screenshot(page, 'archive-rule-journey-modal');

@@ -1,8 +1,10 @@
 /**
  * The "Create archive rule" modal: a pure view builder plus the readers of what a person entered. No I/O.
  * Every criterion is editable and prefilled from the finding; criteria inputs dispatch an action so the bot can
- * recount; the match count starts as "Counting matching findings…" and the bot fills it in with views.update.
- * An account in SENSITIVE_ACCOUNTS adds the "type the account id" input.
+ * recount (the rule name too, on Enter, to check it is free); the match count starts as "Counting matching
+ * findings…" and the bot fills it in with views.update, with warnings (name taken, owner account needed).
+ * With SENSITIVE_ACCOUNTS set the modal has the "type the account id" input (optional for Slack; the bot
+ * decides from the criteria whether it must hold ids, see src/archive-rules/sensitive.ts).
  * @example
  *   archiveRuleModal({ finding, meta, form: defaultRuleForm(finding, new Date()), count: { kind: 'counting' } })
  */
@@ -14,6 +16,7 @@ import {
   type RuleFormErrors,
 } from '../../archive-rules/criteria';
 import type { MatchCount } from '../../archive-rules/ports';
+import { confirmationLabel, typedAccounts, type AccountConfirmation } from '../../archive-rules/sensitive';
 import type { Finding } from '../../findings/finding';
 import {
   ARCHIVE_RULE_BLOCKS as B,
@@ -40,8 +43,10 @@ export interface ArchiveRuleModalInput {
   count: CountState;
   /** The rule as entered is broad: say it needs one more approval stage. */
   broad?: boolean;
-  /** The finding's account is in SENSITIVE_ACCOUNTS: ask for its id. */
-  confirmAccount?: boolean;
+  /** SENSITIVE_ACCOUNTS is set: the confirmation input, labelled with the accounts the criteria cover. */
+  confirmation?: AccountConfirmation;
+  /** Shown under the count: the name is taken, the owner account is needed… */
+  warnings?: readonly string[];
 }
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
@@ -59,7 +64,12 @@ const TYPE_OPTIONS = SUPPORTED_RESOURCE_TYPES.map((t) => option(t, t));
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The count section's text. */
-export function countText(count: CountState, applyToExisting: boolean, broad: boolean): string {
+export function countText(
+  count: CountState,
+  applyToExisting: boolean,
+  broad: boolean,
+  warnings: readonly string[] = [],
+): string {
   let text: string;
   switch (count.kind) {
     case 'counting':
@@ -87,7 +97,8 @@ export function countText(count: CountState, applyToExisting: boolean, broad: bo
   const broadNote = broad
     ? '\n🔎 *Broad rule*: no principal or account criterion, so it needs one more approval stage.'
     : '';
-  return `${text}${broadNote}`;
+  const warned = warnings.map((w) => `\n⚠️ ${escapeMrkdwn(clip(w, 500))}`).join('');
+  return `${text}${broadNote}${warned}`;
 }
 
 /** The modal, prefilled from `input.form`. */
@@ -111,7 +122,10 @@ export function archiveRuleModal(input: ArchiveRuleModalInput): ModalView {
       type: 'input',
       block_id: B.name,
       label: plain('Rule name'),
-      hint: plain('A letter first, then letters, digits, _ . or - (at most 255).'),
+      hint: plain(
+        'A letter first, then letters, digits, _ . or - (at most 255). Press Enter to check the name is free.',
+      ),
+      dispatch_action: true,
       element: {
         type: 'plain_text_input',
         action_id: ARCHIVE_RULE_INPUT,
@@ -194,10 +208,10 @@ export function archiveRuleModal(input: ArchiveRuleModalInput): ModalView {
     {
       type: 'section',
       block_id: B.count,
-      text: mrkdwn(countText(input.count, form.applyToExisting, input.broad === true)),
+      text: mrkdwn(countText(input.count, form.applyToExisting, input.broad === true, input.warnings ?? [])),
     },
   ];
-  if (input.confirmAccount) blocks.push(confirmAccountBlock(finding.accountId));
+  if (input.confirmation) blocks.push(confirmAccountBlock(input.confirmation));
   blocks.push(FOOTER);
   return modalOf(encodeArchiveRuleMeta(input.meta), blocks);
 }
@@ -223,17 +237,20 @@ function modalOf(privateMetadata: string, blocks: KnownBlock[]): ModalView {
   };
 }
 
-/** SENSITIVE_ACCOUNTS: the requester types the finding's account id before the request is made. */
-function confirmAccountBlock(accountId: string): KnownBlock {
+/**
+ * SENSITIVE_ACCOUNTS: the requester types the id of each sensitive account the rule covers. Optional for
+ * Slack's client (the criteria can change after the label was drawn): the submission checks it.
+ */
+function confirmAccountBlock(confirmation: AccountConfirmation): KnownBlock {
   return {
     type: 'input',
     block_id: B.confirmAccount,
-    label: plain(`Account ${accountId} is sensitive: type its 12-digit id to confirm`),
+    label: plain(confirmationLabel(confirmation)),
+    optional: true,
     element: {
       type: 'plain_text_input',
       action_id: ARCHIVE_RULE_INPUT,
-      min_length: 12,
-      max_length: 20,
+      max_length: 300,
       placeholder: plain('123456789012'),
     },
   };
@@ -267,10 +284,9 @@ export function readRuleForm(values: ViewValues): RuleForm {
   };
 }
 
-/** The account id typed into the sensitive-account input, or undefined when the modal has none. */
-export function readConfirmedAccount(values: ViewValues): string | undefined {
-  const entry = values[B.confirmAccount]?.[ARCHIVE_RULE_INPUT];
-  return entry ? (entry.value ?? '') : undefined;
+/** The account ids typed into the sensitive-account input (none when the modal has no such input). */
+export function readConfirmedAccounts(values: ViewValues): string[] {
+  return typedAccounts(values[B.confirmAccount]?.[ARCHIVE_RULE_INPUT]?.value ?? '');
 }
 
 /** Validation messages keyed by the modal's input block ids (for `response_action: 'errors'`). */

@@ -73,8 +73,14 @@ async function loadRecord(deps: ActionDeps, findingId: string): Promise<FindingR
   return record;
 }
 
-/** REQUESTERS: refuses (with the sentence to show) anyone the policy does not let click. */
-async function checkRequester(deps: FindingListenerDeps, user: string): Promise<void> {
+/**
+ * REQUESTERS: refuses (with the sentence to show) anyone the policy does not let click. Also used by
+ * `/iam-findings rules` (./archive-rules).
+ */
+export async function checkRequester(
+  deps: Pick<FindingListenerDeps, 'policy' | 'groups'>,
+  user: string,
+): Promise<void> {
   const requesters = deps.policy.requesters;
   if (!requesters) return;
   const groups = await deps.groups(requesters);

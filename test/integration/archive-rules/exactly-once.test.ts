@@ -99,6 +99,21 @@ describe('archive-rule requests, exactly once', () => {
     }
   });
 
+  it('refuses /iam-findings rules privately to someone REQUESTERS leaves out', async () => {
+    // Prepare
+    h = await startArchiveRuleHarness({ env: { REQUESTERS: ONCALL }, roles: {} });
+
+    // Act
+    const refused = await h.command('rules', APPROVER2);
+    const listed = await h.command('rules', ONCALL);
+
+    // Assess
+    expect(refused.text).toMatch(/not allowed to act on findings/);
+    expect(refused.user).toBe(APPROVER2);
+    expect(JSON.stringify(refused.blocks)).not.toContain('archive-rule.delete');
+    expect(listed.text).toContain('no archive rules');
+  });
+
   it('refuses a Delete… of a rule that was deleted meanwhile', async () => {
     // Prepare: a rule, listed, then deleted through approval
     h = await startArchiveRuleHarness({ roles: {} });

@@ -1,7 +1,9 @@
 /**
  * Issue #5, "Create archive rule": the modal. It opens at once prefilled from the finding, the bot counts what
  * the rule would archive and shows it (public findings called out), editing a criterion recounts, invalid
- * input is answered inside the modal and changes nothing, and a sensitive account's id must be typed.
+ * input is answered inside the modal and changes nothing, and the id of every sensitive account the rule covers
+ * must be typed (decided from the criteria, checked against the stored finding after the ack). A taken name is
+ * warned about inside the modal.
  */
 import {
   ANALYZER,
@@ -11,8 +13,10 @@ import {
   startArchiveRuleHarness,
 } from '../../helpers/archive-rule';
 import { ALICE } from '../../helpers/deny';
-import { ONCALL } from '../../helpers/harness';
-import { settle } from '../approvals/support';
+import { CHANNEL, ONCALL, eventually } from '../../helpers/harness';
+import { openRequests, settle } from '../approvals/support';
+
+const FORM = 'application/x-www-form-urlencoded';
 
 type InputBlock = {
   block_id?: string;
@@ -38,7 +42,9 @@ describe('the Create archive rule modal', () => {
     const modal = await h.openRuleModal(ts);
 
     // Assess: every criterion suggested by the finding, editable; the count follows the ack
-    expect(initial(modal, 'rule-name')?.initial_value).toBe(`slack-iam-role-999988887777-${today}`);
+    expect(initial(modal, 'rule-name')?.initial_value).toMatch(
+      new RegExp(`^slack-iam-role-999988887777-${today}-[0-9a-f]{6}$`),
+    );
     expect(initial(modal, 'resource-type')?.initial_option?.value).toBe('AWS::IAM::Role');
     expect(initial(modal, 'principal')?.initial_value).toBe(ALICE);
     expect(initial(modal, 'owner-account')?.initial_value).toBe('111122223333');
@@ -148,6 +154,111 @@ describe('the Create archive rule modal', () => {
     await h.ruleRequest(ts);
   });
 
+  it('asks for a sensitive owner account typed in, though the finding’s account is not sensitive', async () => {
+    // Prepare: 444455556666 is sensitive; the finding is in 111122223333
+    h = await startArchiveRuleHarness({ env: { SENSITIVE_ACCOUNTS: '444455556666' }, roles: {} });
+    const { ts } = await h.card();
+    const modal = await h.openRuleModal(ts);
+
+    // Act: the owner account edited to the sensitive one, nothing typed; then no owner account at all
+    const edited = { 'owner-account': '444455556666' };
+    const untyped = await h.slack.submitView({ viewId: modal.id, userId: ONCALL, values: edited });
+    const noOwner = await h.slack.submitView({
+      viewId: modal.id,
+      userId: ONCALL,
+      values: { 'owner-account': '' },
+    });
+
+    // Assess: answered in the modal, nothing requested
+    expect(untyped.outcome).toBe('errors');
+    expect(untyped.errors).toEqual({
+      'confirm-account': expect.stringMatching(/sensitive account 444455556666/),
+    });
+    expect(noOwner.errors).toEqual({
+      'owner-account': expect.stringMatching(/Name the resource owner account/),
+    });
+    await settle();
+    expect(await openRequests(h)).toEqual([]);
+
+    // Act: typed, it goes through, carrying the typed id to the remedy's check
+    const typed = await h.slack.submitView({
+      viewId: modal.id,
+      userId: ONCALL,
+      values: { ...edited, 'confirm-account': '444455556666' },
+    });
+    expect(typed.outcome).toBe('closed');
+    const request = await h.ruleRequest(ts);
+    expect(JSON.stringify(request.blocks)).toContain('+ resourceOwnerAccount = 444455556666');
+  });
+
+  it('refuses after the ack when the dialog’s metadata names another account than the finding', async () => {
+    // Prepare: the finding's account is sensitive; a forged submission claims account 444455556666 and edits
+    // the owner account to match, so nothing sensitive shows in what the dialog carries
+    h = await startArchiveRuleHarness({ env: { SENSITIVE_ACCOUNTS: '111122223333' }, roles: {} });
+    const { ts } = await h.card();
+    const modal = await h.openRuleModal(ts);
+    await h.slack.dispatchInput({
+      viewId: modal.id,
+      userId: ONCALL,
+      blockId: 'owner-account',
+      value: '444455556666',
+    });
+    const action = h.slack.deliveries.filter((d) => d.kind === 'block_actions').at(-1)!.payload as Record<
+      string,
+      unknown
+    > & { view: { private_metadata: string } };
+    const meta = JSON.parse(action.view.private_metadata) as Record<string, string>;
+    const forged = {
+      type: 'view_submission',
+      team: action.team,
+      user: action.user,
+      api_app_id: action.api_app_id,
+      token: action.token,
+      trigger_id: 'forged',
+      view: { ...action.view, private_metadata: JSON.stringify({ ...meta, n: '444455556666' }) },
+      response_urls: [],
+    };
+
+    // Act
+    const res = await h.slack.deliverRaw({
+      body: new URLSearchParams({ payload: JSON.stringify(forged) }).toString(),
+      contentType: FORM,
+    });
+
+    // Assess: acked (the check needs the store), then refused privately; nothing requested
+    expect(res.status).toBe(200);
+    const refusal = await eventually(() =>
+      h.slack.ephemerals({ user: ONCALL }).find((e) => e.text.includes('does not match the finding')),
+    );
+    expect(refusal.channel).toBe(CHANNEL);
+    await settle();
+    expect(await openRequests(h)).toEqual([]);
+    expect(h.aws.callsTo('CreateArchiveRule')).toHaveLength(0);
+  });
+
+  it('warns inside the modal when the rule name is taken in Access Analyzer', async () => {
+    // Prepare
+    h = await startArchiveRuleHarness({ roles: {} });
+    const { ts } = await h.card();
+    const modal = await h.openRuleModal(ts);
+    await h.countShown(/Matches 1/);
+    h.aws.archiveRules.create(ANALYZER, 'taken-name', { isPublic: { eq: ['true'] } });
+
+    // Act: Enter in the name field
+    await h.slack.dispatchInput({
+      viewId: modal.id,
+      userId: ONCALL,
+      blockId: 'rule-name',
+      value: 'taken-name',
+    });
+
+    // Assess: the count section says so; the name entered survives
+    const text = await h.countShown(/already has a rule named/);
+    expect(text).toContain(`Analyzer ${ANALYZER} already has a rule named "taken-name"`);
+    const state = h.ruleModal()!.view.state as { values: Record<string, Record<string, { value?: string }>> };
+    expect(state.values['rule-name']?.['archive-rule.input']?.value).toBe('taken-name');
+  });
+
   it('suggests the account when the finding’s principal is a whole account', async () => {
     // Prepare: a role trusting another account's root
     h = await startArchiveRuleHarness({ roles: { [SECOND_ROLE]: trustFor('444455556666') } });
@@ -158,7 +269,9 @@ describe('the Create archive rule modal', () => {
 
     // Assess
     expect(initial(modal, 'principal')?.initial_value).toBe('444455556666');
-    expect(initial(modal, 'rule-name')?.initial_value).toMatch(/^slack-iam-role-444455556666-\d{8}$/);
+    expect(initial(modal, 'rule-name')?.initial_value).toMatch(
+      /^slack-iam-role-444455556666-\d{8}-[0-9a-f]{6}$/,
+    );
     expect(sectionText(modal, 'match-count')).toMatch(/Counting|Matches/);
     expect(await h.countShown(/Matches/)).toMatch(/^\*Matches 1 active finding now\*/);
   });

@@ -1,5 +1,6 @@
 import type { StoredArchiveRule } from '../../../src/archive-rules/ports';
 import { AlreadyDecidedError } from '../../../src/errors';
+import { PENDING_STALE_MS } from '../../../src/store/archive-rule-store';
 import type { Stores } from '../../../src/store';
 import { testStores } from '../../helpers/ddb';
 
@@ -72,5 +73,42 @@ describe('ArchiveRuleStore on DynamoDB Local', () => {
     const again = await stores.archiveRules.get(ANALYZER, 'gone');
     expect(again).toEqual(rule('gone', { requestId: 'req-again' }));
     expect((await stores.archiveRules.listLive()).map((r) => r.ruleName)).toContain('gone');
+  });
+
+  it('keeps a pending marker per request: resumed for the same request, refused for another, never listed', async () => {
+    // Prepare
+    const at = Date.parse('2026-11-23T10:00:00.000Z');
+    const store = stores.archiveRules;
+    // Act / Assess: a first attempt, and its retry after a crash
+    expect(await store.markPending(ANALYZER, 'marked', 'req-a', at)).toEqual({ resumed: false });
+    expect(await store.markPending(ANALYZER, 'marked', 'req-a', at + 1000)).toEqual({ resumed: true });
+    // A bare marker is not a record
+    expect(await store.get(ANALYZER, 'marked')).toBeUndefined();
+    expect((await store.listLive()).map((r) => r.ruleName)).not.toContain('marked');
+    // Another request while the marker is fresh: refused; once stale: taken over
+    await expect(store.markPending(ANALYZER, 'marked', 'req-b', at + 60_000)).rejects.toThrow(
+      /Another approved request is creating/,
+    );
+    expect(await store.markPending(ANALYZER, 'marked', 'req-b', at + PENDING_STALE_MS + 1)).toEqual({
+      resumed: false,
+    });
+    // Recording the rule clears the marker; the same request is still resumed, another is refused
+    await store.recordCreated(rule('marked', { requestId: 'req-b' }));
+    expect(await store.get(ANALYZER, 'marked')).toEqual(rule('marked', { requestId: 'req-b' }));
+    expect(await store.markPending(ANALYZER, 'marked', 'req-b', at)).toEqual({ resumed: true });
+    await expect(store.markPending(ANALYZER, 'marked', 'req-c', at)).rejects.toThrow(
+      /already has a live archive rule/,
+    );
+  });
+
+  it('clears only its own marker', async () => {
+    const store = stores.archiveRules;
+    await store.markPending(ANALYZER, 'cleared', 'req-a', Date.now());
+    await store.clearPending(ANALYZER, 'cleared', 'req-other');
+    await expect(store.markPending(ANALYZER, 'cleared', 'req-b', Date.now())).rejects.toBeInstanceOf(
+      AlreadyDecidedError,
+    );
+    await store.clearPending(ANALYZER, 'cleared', 'req-a');
+    expect(await store.markPending(ANALYZER, 'cleared', 'req-b', Date.now())).toEqual({ resumed: false });
   });
 });

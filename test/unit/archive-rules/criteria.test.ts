@@ -1,6 +1,7 @@
 import {
   defaultRuleForm,
   describeFilter,
+  findingSuffix,
   generateRuleName,
   isBroad,
   RULE_NAME_PATTERN,
@@ -13,9 +14,11 @@ import { aliceRoleFinding } from '../../fixtures/findings';
 
 const ALICE = 'arn:aws:iam::999988887777:user/Alice';
 const DAY = new Date('2026-11-23T18:00:00Z');
+/** The suggested name's suffix for the Alice finding: 6 hex digits of its id. */
+const SUFFIX = findingSuffix(aliceRoleFinding().id);
 
 const form = (over: Partial<RuleForm> = {}): RuleForm => ({
-  ruleName: 'slack-iam-role-999988887777-20261123',
+  ruleName: `slack-iam-role-999988887777-20261123-${SUFFIX}`,
   resourceType: 'AWS::IAM::Role',
   principal: ALICE,
   ownerAccount: '111122223333',
@@ -33,7 +36,7 @@ describe('defaultRuleForm', () => {
     expect(validateRuleForm(suggested)).toEqual({
       ok: true,
       rule: {
-        ruleName: 'slack-iam-role-999988887777-20261123',
+        ruleName: `slack-iam-role-999988887777-20261123-${SUFFIX}`,
         filter: {
           resourceType: { eq: ['AWS::IAM::Role'] },
           'principal.AWS': { eq: [ALICE] },
@@ -46,25 +49,25 @@ describe('defaultRuleForm', () => {
   });
 
   it.each([
-    ['an account principal', { AWS: '444455556666' }, '444455556666', 'slack-iam-role-444455556666-20261123'],
-    ['a public principal', { AWS: '*' }, '*', 'slack-iam-role-public-20261123'],
+    ['an account principal', { AWS: '444455556666' }, '444455556666', `slack-iam-role-444455556666-20261123`],
+    ['a public principal', { AWS: '*' }, '*', `slack-iam-role-public-20261123`],
     [
       'a SAML provider',
       { Federated: 'arn:aws:iam::111122223333:saml-provider/Okta' },
       'arn:aws:iam::111122223333:saml-provider/Okta',
-      'slack-iam-role-111122223333-20261123',
+      `slack-iam-role-111122223333-20261123`,
     ],
     [
       'a web identity provider',
       { Federated: 'cognito-identity.amazonaws.com' },
       'cognito-identity.amazonaws.com',
-      'slack-iam-role-cognito-identity.amazonaws.com-20261123',
+      `slack-iam-role-cognito-identity.amazonaws.com-20261123`,
     ],
-    ['a service principal (no filter key)', { Service: 'ec2.amazonaws.com' }, '', 'slack-iam-role-20261123'],
+    ['a service principal (no filter key)', { Service: 'ec2.amazonaws.com' }, '', `slack-iam-role-20261123`],
   ])('prefills %s', (_what, principal, expected, name) => {
     const suggested = defaultRuleForm(aliceRoleFinding({ principal }), DAY);
     expect(suggested.principal).toBe(expected);
-    expect(suggested.ruleName).toBe(name);
+    expect(suggested.ruleName).toBe(`${name}-${SUFFIX}`);
     expect(suggested.ruleName).toMatch(RULE_NAME_PATTERN);
   });
 
@@ -94,17 +97,31 @@ describe('generateRuleName', () => {
     expect(name).toMatch(RULE_NAME_PATTERN);
   });
 
+  it('tells apart two findings with the same principal account on the same day, stably', () => {
+    // Prepare: two roles trusting Alice, found the same day
+    const first = aliceRoleFinding({ id: 'f-first' });
+    const second = aliceRoleFinding({ id: 'f-second', resource: 'arn:aws:iam::111122223333:role/Other' });
+    // Act
+    const names = [generateRuleName(first, DAY), generateRuleName(second, DAY)];
+    // Assess
+    expect(names[0]).not.toBe(names[1]);
+    expect(names[0]).toBe(generateRuleName(first, new Date('2026-11-23T23:59:00Z')));
+    for (const n of names) expect(n).toMatch(/^slack-iam-role-999988887777-20261123-[0-9a-f]{6}$/);
+  });
+
   it('cuts a name to 255 characters', () => {
     const long = `arn:aws:iam::999988887777:role/${'x'.repeat(400)}`;
     const name = generateRuleName(aliceRoleFinding({ principal: { AWS: long } }), DAY);
     // The account is used, not the whole ARN; a federated provider name could be long: cut either way.
     expect(name.length).toBeLessThanOrEqual(255);
+    expect(name.endsWith(`-${SUFFIX}`)).toBe(true);
     const federated = generateRuleName(
       aliceRoleFinding({ principal: { Federated: `${'a'.repeat(300)}.example` } }),
       DAY,
     );
     expect(federated.length).toBeLessThanOrEqual(255);
     expect(federated).toMatch(RULE_NAME_PATTERN);
+    expect(federated.endsWith(`-${SUFFIX}`)).toBe(true);
   });
 });
 

@@ -43,7 +43,7 @@ describe('createArchiveRuleGateway on the AWS stand-in (real AccessAnalyzerClien
       principal: { AWS: '444455556666' },
     });
     // Act
-    await rules.create('MyAnalyzer', 'alice', aliceFilter, 'token-1');
+    await rules.create('MyAnalyzer', 'alice', aliceFilter, 'token-1', { adoptIdentical: false });
     const listed = await rules.list('MyAnalyzer');
     await rules.apply(analyzerArn, 'alice', 'token-1');
     // Assess
@@ -54,23 +54,40 @@ describe('createArchiveRuleGateway on the AWS stand-in (real AccessAnalyzerClien
     expect(await rules.list('MyAnalyzer')).toEqual([]);
   });
 
-  it('treats a create of the same rule again as done, and another filter under that name as a conflict', async () => {
-    await rules.create('MyAnalyzer', 'alice', aliceFilter, 'token-1');
+  it('takes the same rule as done only for a retried execution, and another filter under that name as a conflict', async () => {
+    await rules.create('MyAnalyzer', 'alice', aliceFilter, 'token-1', { adoptIdentical: false });
     // A retried execution: same name, same criteria (in another order).
     await rules.create(
       'MyAnalyzer',
       'alice',
       { isPublic: { eq: ['false'] }, 'principal.AWS': { eq: [ALICE] } },
       'token-1',
+      { adoptIdentical: true },
     );
+    // Not a retry: the same criteria under a taken name are someone else's rule.
+    const notOurs = await failureOf(
+      rules.create('MyAnalyzer', 'alice', aliceFilter, 'token-2', { adoptIdentical: false }),
+    );
+    expect(notOurs).toBeInstanceOf(ArchiveRuleConflictError);
+    expect((notOurs as AppError).userMessage).toContain('created outside this request');
     const conflict = await failureOf(
-      rules.create('MyAnalyzer', 'alice', { isPublic: { eq: ['true'] } }, 'token-3'),
+      rules.create('MyAnalyzer', 'alice', { isPublic: { eq: ['true'] } }, 'token-3', {
+        adoptIdentical: true,
+      }),
     );
     expect(conflict).toBeInstanceOf(ArchiveRuleConflictError);
     expect((conflict as AppError).userMessage).toContain(
       'already exists on analyzer `MyAnalyzer` with other criteria',
     );
     expect(aws.archiveRules.list(analyzerArn)).toHaveLength(1);
+  });
+
+  it('gets one rule by name, undefined when there is none, and fails clearly for an unknown analyzer', async () => {
+    await rules.create('MyAnalyzer', 'alice', aliceFilter, 'token-1', { adoptIdentical: false });
+    expect(await rules.get('MyAnalyzer', 'alice')).toEqual({ ruleName: 'alice', filter: aliceFilter });
+    expect(await rules.get('MyAnalyzer', 'bob')).toBeUndefined();
+    const error = await failureOf<AppError>(rules.get('Nope', 'alice'));
+    expect(error.userMessage).toMatch(/does not know analyzer `Nope`/);
   });
 
   it('treats a delete of a rule that is gone as done', async () => {
@@ -80,12 +97,12 @@ describe('createArchiveRuleGateway on the AWS stand-in (real AccessAnalyzerClien
   it.each([
     [
       'ValidationException for a bad name',
-      () => rules.create('MyAnalyzer', '1bad', aliceFilter, 't'),
+      () => rules.create('MyAnalyzer', '1bad', aliceFilter, 't', { adoptIdentical: false }),
       /refused archive rule `1bad`/,
     ],
     [
       'ResourceNotFoundException for an unknown analyzer',
-      () => rules.create('Nope', 'r', aliceFilter, 't'),
+      () => rules.create('Nope', 'r', aliceFilter, 't', { adoptIdentical: false }),
       /does not know archive rule `r` on analyzer `Nope`/,
     ],
     [

@@ -4,7 +4,7 @@ import {
   archiveRuleModal,
   countText,
   errorsByBlock,
-  readConfirmedAccount,
+  readConfirmedAccounts,
   readRuleForm,
   type ArchiveRuleModalInput,
   type ViewValues,
@@ -78,7 +78,9 @@ describe('archiveRuleModal', () => {
     const view = archiveRuleModal(input());
     // Assess
     expect(view.callback_id).toBe(ARCHIVE_RULE_VIEW);
-    expect(block(view, 'rule-name')?.element?.initial_value).toBe('slack-iam-role-999988887777-20261123');
+    expect(block(view, 'rule-name')?.element?.initial_value).toMatch(
+      /^slack-iam-role-999988887777-20261123-[0-9a-f]{6}$/,
+    );
     expect(block(view, 'resource-type')?.element?.initial_option?.value).toBe('AWS::IAM::Role');
     expect(block(view, 'principal')?.element?.initial_value).toBe(ALICE);
     expect(block(view, 'owner-account')?.element?.initial_value).toBe('111122223333');
@@ -90,12 +92,13 @@ describe('archiveRuleModal', () => {
     expect(validateView(view, ['modal'])).toEqual([]);
   });
 
-  it('makes the criteria dispatch an action (recount) and leaves the name a plain input', () => {
+  it('makes the criteria dispatch an action (recount) and the name dispatch its own (name check)', () => {
     const view = archiveRuleModal(input());
     const dispatching = blocksOf(view)
       .filter((b) => b.dispatch_action)
       .map((b) => [b.block_id, b.element?.action_id]);
     expect(dispatching).toEqual([
+      ['rule-name', ARCHIVE_RULE_INPUT],
       ['resource-type', ARCHIVE_RULE_CRITERIA_ACTION],
       ['principal', ARCHIVE_RULE_CRITERIA_ACTION],
       ['owner-account', ARCHIVE_RULE_CRITERIA_ACTION],
@@ -116,18 +119,39 @@ describe('archiveRuleModal', () => {
     expect(readRuleForm(initialState(view))).toEqual(form);
   });
 
-  it('asks for the account id on a sensitive account, and reads it back', () => {
+  it('asks for the account ids of the sensitive accounts the rule covers, and reads them back', () => {
     const plain = archiveRuleModal(input());
-    const sensitive = archiveRuleModal(input({ confirmAccount: true }));
+    const sensitive = archiveRuleModal(
+      input({ confirmation: { kind: 'confirm', accounts: ['111122223333'] } }),
+    );
+    const two = archiveRuleModal(
+      input({ confirmation: { kind: 'confirm', accounts: ['111122223333', '444455556666'] } }),
+    );
+    const none = archiveRuleModal(input({ confirmation: { kind: 'none' } }));
     expect(block(plain, 'confirm-account')).toBeUndefined();
     expect(JSON.stringify(block(sensitive, 'confirm-account'))).toContain(
       'Account 111122223333 is sensitive',
     );
-    expect(readConfirmedAccount(initialState(plain))).toBeUndefined();
+    expect(JSON.stringify(block(two, 'confirm-account'))).toContain(
+      'Accounts 111122223333, 444455556666 are sensitive',
+    );
+    // The input stays (optional) while no sensitive account is covered: editing the owner account may change that.
+    expect(block(none, 'confirm-account')?.optional).toBe(true);
+    expect(readConfirmedAccounts(initialState(plain))).toEqual([]);
     expect(
-      readConfirmedAccount({ 'confirm-account': { [ARCHIVE_RULE_INPUT]: { value: '111122223333' } } }),
-    ).toBe('111122223333');
+      readConfirmedAccounts({
+        'confirm-account': { [ARCHIVE_RULE_INPUT]: { value: ' 111122223333, 444455556666 ' } },
+      }),
+    ).toEqual(['111122223333', '444455556666']);
     expect(validateView(sensitive, ['modal'])).toEqual([]);
+    expect(validateView(two, ['modal'])).toEqual([]);
+  });
+
+  it('shows warnings (a taken name) under the count', () => {
+    const view = archiveRuleModal(input({ warnings: ['Analyzer MyAnalyzer already has a rule named "x"'] }));
+    expect(block(view, 'match-count')?.text?.text).toContain(
+      '⚠️ Analyzer MyAnalyzer already has a rule named',
+    );
   });
 
   it('warns that a public finding is not matched by the suggested non-public rule', () => {
