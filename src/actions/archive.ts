@@ -76,9 +76,11 @@ export async function archiveFinding(
   const { actor, requestId, record, why } = request;
   const { finding } = record;
   const now = clock.now();
+  // The reason and review date go on the claim before AWS is called: if the write after UpdateFindings never
+  // lands (crash, DynamoDB error), Access Analyzer's ARCHIVED event records them from the claim.
   await store.beginAction(
     finding.id,
-    { action: 'archive', requestId, by: actor, until: now + CLAIM_MS },
+    { action: 'archive', requestId, by: actor, until: now + CLAIM_MS, ...(why ? { archive: why } : {}) },
     now,
   );
   const base = { requestId, findingId: finding.id, action: 'archive', actor };
@@ -112,6 +114,9 @@ export const archive: FindingAction = {
   label: 'Archive',
   style: 'primary',
   permissions: ['access-analyzer:UpdateFindings'],
+  // Only when the policy gives `archive` a chain (see `goesThroughApproval`): a sensitive account's id is typed
+  // first. Without a chain Archive stays one click.
+  approval: 'archive',
   appliesTo: ({ finding: f }) => f.status === 'ACTIVE' && !f.isDeleted,
 
   async execute(request, deps) {
@@ -162,7 +167,9 @@ function planDiff(status: string, why?: ArchiveReason): string {
 /**
  * Archive after approval (when the policy gives `archive` a chain): UpdateFindings, then the record. With
  * "Archive with reason…" the request's params (reason, reviewAt) go into the plan, and `apply` takes them from
- * there, so what was approved is what is recorded.
+ * there, so what was approved is what is recorded. A review date that passed while the request waited for
+ * approval is not kept (the finding would be reopened at once): the finding is archived without one, and the
+ * summary says so. A request whose review date is already past is refused (`check`).
  */
 export function createArchiveRemedy(deps: {
   source: FindingsSource;
@@ -181,7 +188,14 @@ export function createArchiveRemedy(deps: {
           "This finding's resource is deleted; there is nothing to archive.",
         );
       }
-      archiveReasonFrom(params);
+      const why = archiveReasonFrom(params);
+      if (why?.reviewAt && Date.parse(why.reviewAt) <= deps.clock.now()) {
+        throw new AppError(
+          'review_date_passed',
+          `review date ${why.reviewAt} already passed`,
+          'The review date has already passed; open *Archive with reason…* again and pick a later date.',
+        );
+      }
     },
     plan: async (rec, params) => {
       const why = archiveReasonFrom(params);
@@ -194,7 +208,20 @@ export function createArchiveRemedy(deps: {
     },
     async apply(rec, request) {
       const { finding } = rec;
-      const why = archiveReasonFrom(request.plan);
+      const approved = archiveReasonFrom(request.plan);
+      // Approval can outlast the review date: archiving with it would reopen the finding at the next run.
+      const lapsed =
+        approved?.reviewAt !== undefined && Date.parse(approved.reviewAt) <= deps.clock.now()
+          ? approved.reviewAt
+          : undefined;
+      const why: ArchiveReason | undefined = approved
+        ? {
+            reason: approved.reason,
+            ...(approved.reviewAt && !lapsed ? { reviewAt: approved.reviewAt } : {}),
+          }
+        : undefined;
+      // On the claim before AWS is called, so Access Analyzer's ARCHIVED event can record them if our write fails.
+      if (why) await deps.store.notePendingArchive(finding.id, request.id, why);
       await deps.source.setStatus(finding.analyzerArn, [finding.id], 'ARCHIVED', request.id);
       const at = new Date(deps.clock.now()).toISOString();
       await deps.store.completeAction(finding.id, request.id, {
@@ -202,13 +229,18 @@ export function createArchiveRemedy(deps: {
         archived: { by: request.requester, at, ...why },
       });
       const approvers = request.approvers.map((a) => `<@${a}>`).join(', ');
-      const review = why?.reviewAt ? ` It will be reopened on ${why.reviewAt.slice(0, 10)}.` : '';
+      const review = why?.reviewAt
+        ? ` It will be reopened on ${why.reviewAt.slice(0, 10)}.`
+        : lapsed
+          ? ` The review date (${lapsed.slice(0, 10)}) passed while the request waited; archived without a review date.`
+          : '';
       return {
         summary: `🗄️ Archived, requested by <@${request.requester}>, approved by ${approvers}.${review}`,
         details: {
           status: 'ARCHIVED',
           ...(why ? { reason: why.reason } : {}),
           ...(why?.reviewAt ? { reviewAt: why.reviewAt } : {}),
+          ...(lapsed ? { reviewDateLapsed: lapsed } : {}),
         },
       };
     },

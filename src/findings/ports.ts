@@ -15,6 +15,18 @@ export interface PendingAction {
   requestId: string;
   by: string;
   until: number;
+  /**
+   * An archive ("Archive with reason…") about to be made by this claim: its reason and review date, stored
+   * before UpdateFindings so that Access Analyzer's ARCHIVED event records them even if the bot's own write
+   * after the call never happens (crash, DynamoDB error). See FindingStore.apply.
+   */
+  archive?: PendingArchive;
+}
+
+/** The reason and optional review date (ISO) an archive in flight will record. */
+export interface PendingArchive {
+  reason: string;
+  reviewAt?: string;
 }
 
 /** The explicit Deny the bot added to the resource policy for a finding (kept until it is undone). */
@@ -57,13 +69,18 @@ export interface FindingRecord {
   /** How many times a sync lease was taken; >1 with no message means an earlier post may have happened. */
   syncAttempts: number;
   archived?: ArchiveInfo;
+  /** Failed attempts at the pending archive review (see deferReview). */
+  reviewAttempts?: number;
   pending?: PendingAction;
   denied?: DenyRecord;
 }
 
 export type ApplyOutcome = 'created' | 'updated' | 'stale';
 
-/** A review date that has come: the finding and the review time (epoch ms) it was scheduled for. */
+/**
+ * A review that is due: the finding and its due key (epoch ms): the review date, or after failed attempts the
+ * retry time (the review date as chosen is then the claimed record's `archived.reviewAt`).
+ */
 export interface DueReview {
   findingId: string;
   reviewAtMs: number;
@@ -94,12 +111,24 @@ export interface ArchiveReviewStore {
   finishReview(id: string, token: string): Promise<boolean>;
   /** Gives the claim back after a failure, so the next run retries at once. */
   releaseReview(id: string, token: string): Promise<void>;
+  /**
+   * Gives the claim back after a failed attempt and moves the review's due time to `retryAt` (the review date
+   * as chosen is kept for the record, the card and the client token), counting the attempt; later reviews are
+   * due before it meanwhile. Only while `token` holds the claim. `keepClaim`: the claim is kept until `retryAt`
+   * (the finding was already reopened in Access Analyzer, so its ACTIVE event must not drop the review).
+   */
+  deferReview(id: string, token: string, retryAt: number, options?: { keepClaim?: boolean }): Promise<void>;
 }
 
 export interface FindingStore extends ArchiveReviewStore {
   get(id: string): Promise<FindingRecord | undefined>;
   getMany(ids: string[]): Promise<Map<string, FindingRecord>>;
-  /** Stores the finding if new or newer (by updatedAt) than what is stored; never overwrites newer state. */
+  /**
+   * Stores the finding if new or newer (by updatedAt) than what is stored; never overwrites newer state.
+   * An ARCHIVED state arriving while an archive claim with a reason is pending (`PendingAction.archive`)
+   * records that archive (who, reason, review date) and drops the claim: the bot's own write after
+   * UpdateFindings may never have happened.
+   */
   apply(finding: Finding, options: { suppressed: boolean }): Promise<ApplyOutcome>;
   /** Takes the sync lease if free or expired; returns the record as of the lease, or undefined if busy. */
   acquireLease(id: string, token: string, now: number, until: number): Promise<FindingRecord | undefined>;
@@ -131,6 +160,11 @@ export interface FindingStore extends ArchiveReviewStore {
     requestId: string,
     result: { status: FindingStatus; archived?: ArchiveInfo },
   ): Promise<void>;
+  /**
+   * Adds the archive's reason and review date to the claim `requestId` holds (an archive after approval,
+   * whose claim was taken when it was requested), before UpdateFindings. A no-op if the claim is not its.
+   */
+  notePendingArchive(id: string, requestId: string, archive: PendingArchive): Promise<void>;
   /** The action failed: pending cleared, state unchanged. */
   abortAction(id: string, requestId: string): Promise<void>;
 }

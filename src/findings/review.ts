@@ -8,8 +8,13 @@
  * 4. the record becomes ACTIVE and the message is edited (buttons back), then a thread reply broadcast to the
  *    channel quotes the reason and who gave it;
  * 5. the review, the archive details and the claim are cleared.
- * A failure at any step (AWS, DynamoDB, Slack) gives the claim back and is logged; the next run starts again at
- * step 1, and steps 2–4 find their work done where it was done. A crash between 4 and 5 can repeat the reply.
+ * A failure of steps 2–3 or of the store's part of 4 is logged and the review is retried after a backoff (1 min,
+ * doubling with each failed attempt up to 1 h; attempts are counted on the item): its due key moves to the
+ * retry time, so later reviews are due first and a review that keeps failing (UpdateFindings AccessDenied)
+ * neither loops every run nor holds up the others. The retry starts again at step 1, and steps 2–4 find their
+ * work done where it was done. Once Access Analyzer and the store have the finding ACTIVE, a Slack failure
+ * (message edit, thread reply: e.g. the channel was archived) is logged and the review still finishes. A crash
+ * between 4 and 5 can repeat the reply.
  * A finding found resolved or deleted (in the store, or by Access Analyzer's ResourceNotFound) is not reopened:
  * its review is just cleared.
  */
@@ -31,6 +36,17 @@ import type { FindingSync } from './sync';
 const CLAIM_MS = 5 * 60_000;
 /** Reviews handled per run; the rest wait for the next run (every 15 s). */
 const BATCH = 25;
+/** The wait before retrying a failed review: 1 min, doubling with each failed attempt, at most 1 h. */
+const RETRY_FIRST_MS = 60_000;
+const RETRY_MAX_MS = 60 * 60_000;
+
+/**
+ * How long to wait after the `attempts`-th failed attempt at a review.
+ * @example retryDelayMs(1) // 60_000; retryDelayMs(3) // 240_000; retryDelayMs(20) // 3_600_000
+ */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(RETRY_FIRST_MS * 2 ** Math.max(0, attempts - 1), RETRY_MAX_MS);
+}
 
 export interface ReviewerDeps {
   store: FindingStore;
@@ -68,7 +84,11 @@ export function createReviewer(deps: ReviewerDeps): Reviewer {
     const now = clock.now();
     const rec = await store.claimReview(due.findingId, due.reviewAtMs, token, now, now + CLAIM_MS);
     if (!rec) return; // another runner has it, or it is no longer pending
-    const ctx = { findingId: due.findingId, reviewAt: iso(due.reviewAtMs) };
+    // The due key may be a retry time; the review date as chosen names the review (token, note, log).
+    const scheduled = rec.archived?.reviewAt ? Date.parse(rec.archived.reviewAt) : Number.NaN;
+    const reviewAtMs = Number.isFinite(scheduled) ? scheduled : due.reviewAtMs;
+    const ctx = { findingId: due.findingId, reviewAt: iso(reviewAtMs) };
+    let reopenedInAws = false;
     try {
       const { finding } = rec;
       if (finding.isDeleted || finding.status === 'RESOLVED') {
@@ -81,11 +101,11 @@ export function createReviewer(deps: ReviewerDeps): Reviewer {
       }
       const archived = {
         by: 'unknown',
-        at: iso(due.reviewAtMs),
+        at: iso(reviewAtMs),
         ...rec.archived,
-        reviewAt: iso(due.reviewAtMs),
+        reviewAt: iso(reviewAtMs),
       };
-      const requestId = reviewToken(finding.id, due.reviewAtMs);
+      const requestId = reviewToken(finding.id, reviewAtMs);
       try {
         await source.setStatus(finding.analyzerArn, [finding.id], 'ACTIVE', requestId);
       } catch (err) {
@@ -98,6 +118,7 @@ export function createReviewer(deps: ReviewerDeps): Reviewer {
         );
         return;
       }
+      reopenedInAws = true;
       await decisions.append({
         requestId,
         findingId: finding.id,
@@ -117,17 +138,36 @@ export function createReviewer(deps: ReviewerDeps): Reviewer {
         result: { status: 'ACTIVE' },
       });
       await store.markReopened(finding.id, token);
-      await sync(finding.id, { justChanged: true });
-      const ref = rec.slack ?? (await store.get(finding.id))?.slack;
-      if (ref) await messenger.threadReply(ref, deps.reopenedNote(archived), { broadcast: true });
+      try {
+        await sync(finding.id, { justChanged: true });
+        const ref = rec.slack ?? (await store.get(finding.id))?.slack;
+        if (ref) await messenger.threadReply(ref, deps.reopenedNote(archived), { broadcast: true });
+      } catch (err) {
+        // Reopened in Access Analyzer and in the store: retrying would not bring a Slack message that keeps
+        // failing (archived channel) any closer, and would hold up the reviews after it.
+        log.warn(
+          { ...ctx, err: errorMessage(err) },
+          'archive review: the finding was reopened, but the Slack message or thread reply failed',
+        );
+      }
       if (!(await store.finishReview(finding.id, token))) {
         log.warn(ctx, 'archive review claim lost before it was cleared; the finding was reopened');
         return;
       }
       log.info(ctx, 'finding reopened at its review date');
     } catch (err) {
-      await store.releaseReview(due.findingId, token).catch(() => undefined);
-      throw err;
+      const attempts = (rec.reviewAttempts ?? 0) + 1;
+      const retryAt = clock.now() + retryDelayMs(attempts);
+      await store
+        .deferReview(due.findingId, token, retryAt, { keepClaim: reopenedInAws })
+        .catch((e: unknown) =>
+          // The claim lapses by itself (CLAIM_MS); the review is retried then.
+          log.warn({ ...ctx, err: errorMessage(e) }, 'archive review: could not schedule the retry'),
+        );
+      log.error(
+        { ...ctx, attempts, retryAt: iso(retryAt), err: errorMessage(err) },
+        'archive review failed; retried later',
+      );
     }
   }
 
@@ -137,9 +177,10 @@ export function createReviewer(deps: ReviewerDeps): Reviewer {
         try {
           await reopen(due);
         } catch (err) {
+          // Only the claim itself can fail here (a failure after it is handled in `reopen`).
           log.error(
-            { findingId: due.findingId, reviewAt: iso(due.reviewAtMs), err: errorMessage(err) },
-            'archive review failed; retried on the next run',
+            { findingId: due.findingId, dueAt: iso(due.reviewAtMs), err: errorMessage(err) },
+            'archive review could not be claimed; retried on the next run',
           );
         }
       }

@@ -4,7 +4,10 @@
  *   (sparse) and `dueReviews` is one Query of due keys, however many findings there are;
  * - `claimReview` is a conditional write with a lease: one runner (replica) at a time reopens a finding, and a
  *   runner that died is taken over once its claim lapses;
- * - an event that moves the finding out of ARCHIVED before its review drops the review (`dropReviewAfter`).
+ * - an event that moves the finding out of ARCHIVED before its review drops the review (`dropReviewAfter`);
+ * - a failed attempt moves the review's due key (`reviewDueAt`) to its retry time (`deferReview`), keeping the
+ *   date as chosen in `reviewScheduledAt`: the index is keys-only, so this is what lets later reviews be due
+ *   first instead of a failing one taking the head of every run.
  * IAM: dynamodb:Query on the findings table's `reviewDueIndex` (besides the table's read/write).
  */
 import dynamoose from 'dynamoose';
@@ -20,7 +23,14 @@ import {
 
 const Condition = dynamoose.Condition;
 
-const REVIEW_ATTRIBUTES = ['reviewQueue', 'reviewDueAt', 'reviewClaim', 'reviewClaimUntil'];
+const REVIEW_ATTRIBUTES = [
+  'reviewQueue',
+  'reviewDueAt',
+  'reviewClaim',
+  'reviewClaimUntil',
+  'reviewScheduledAt',
+  'reviewAttempts',
+];
 const ARCHIVE_ATTRIBUTES = ['archivedBy', 'archivedAt', 'archivedReason'];
 
 /**
@@ -29,7 +39,7 @@ const ARCHIVE_ATTRIBUTES = ['archivedBy', 'archivedAt', 'archivedReason'];
  */
 export function archiveUpdate(archived: ArchiveInfo): { set: Record<string, unknown>; remove: string[] } {
   const set: Record<string, unknown> = { archivedBy: archived.by, archivedAt: archived.at };
-  const remove = ['reviewClaim', 'reviewClaimUntil'];
+  const remove = ['reviewClaim', 'reviewClaimUntil', 'reviewScheduledAt', 'reviewAttempts'];
   if (archived.reason) set.archivedReason = archived.reason;
   else remove.push('archivedReason');
   if (archived.reviewAt) {
@@ -77,7 +87,9 @@ export function createArchiveReviews(
       try {
         await findings.update(
           { id },
-          { $REMOVE: ['reviewQueue', 'reviewDueAt', 'archivedReason'] },
+          {
+            $REMOVE: ['reviewQueue', 'reviewDueAt', 'reviewScheduledAt', 'reviewAttempts', 'archivedReason'],
+          },
           {
             // ISO times of one format compare like the instants they name.
             condition: new Condition('reviewDueAt')
@@ -163,6 +175,22 @@ export function createArchiveReviews(
 
     async releaseReview(id, token) {
       await whileClaimed(id, token, { $REMOVE: ['reviewClaim', 'reviewClaimUntil'] });
+    },
+
+    async deferReview(id, token, retryAt, options = {}) {
+      const current = await findings.get({ id }, { consistent: true });
+      if (current?.reviewClaim !== token || current.reviewDueAt === undefined) return;
+      const scheduled = current.reviewScheduledAt ?? current.reviewDueAt;
+      // Keeping the claim (until the retry) stops the bot's own ACTIVE event from dropping a review it has
+      // already reopened in Access Analyzer; without it, a console un-archive meanwhile drops the review.
+      const claim = options.keepClaim
+        ? { set: { reviewClaimUntil: retryAt }, remove: [] }
+        : { set: {}, remove: ['reviewClaim', 'reviewClaimUntil'] };
+      await whileClaimed(id, token, {
+        $SET: { reviewDueAt: retryAt, reviewScheduledAt: scheduled, ...claim.set },
+        $ADD: { reviewAttempts: 1 },
+        ...(claim.remove.length > 0 ? { $REMOVE: claim.remove } : {}),
+      });
     },
   };
 }

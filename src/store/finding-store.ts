@@ -18,6 +18,7 @@ import type {
   FindingRecord,
   FindingStore,
   PendingAction,
+  PendingArchive,
   SlackRef,
 } from '../findings/ports';
 import { archiveUpdate, createArchiveReviews } from './archive-reviews';
@@ -31,8 +32,25 @@ function archiveOf(item: FindingItem): ArchiveInfo | undefined {
     by: item.archivedBy,
     at: item.archivedAt,
     ...(item.archivedReason ? { reason: item.archivedReason } : {}),
-    ...(item.reviewDueAt !== undefined ? { reviewAt: new Date(item.reviewDueAt).toISOString() } : {}),
+    // After a failed attempt the due key is the retry time; the review date as chosen is kept apart.
+    ...(item.reviewDueAt !== undefined
+      ? { reviewAt: new Date(item.reviewScheduledAt ?? item.reviewDueAt).toISOString() }
+      : {}),
   };
+}
+
+function pendingArchiveOf(item: FindingItem): PendingArchive | undefined {
+  if (!item.pendingArchive) return undefined;
+  try {
+    const parsed = JSON.parse(item.pendingArchive) as Partial<PendingArchive>;
+    if (typeof parsed.reason !== 'string') return undefined;
+    return {
+      reason: parsed.reason,
+      ...(typeof parsed.reviewAt === 'string' ? { reviewAt: parsed.reviewAt } : {}),
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 function toRecord(item: FindingItem): FindingRecord {
@@ -47,6 +65,7 @@ function toRecord(item: FindingItem): FindingRecord {
     leaseUntil: item.leaseUntil,
     syncAttempts: item.syncAttempts ?? 0,
     archived: archiveOf(item),
+    ...(item.reviewAttempts ? { reviewAttempts: item.reviewAttempts } : {}),
     pending:
       item.pendingAction && item.pendingRequestId && item.pendingBy && item.pendingUntil
         ? {
@@ -54,13 +73,20 @@ function toRecord(item: FindingItem): FindingRecord {
             requestId: item.pendingRequestId,
             by: item.pendingBy,
             until: item.pendingUntil,
+            ...(pendingArchiveOf(item) ? { archive: pendingArchiveOf(item) } : {}),
           }
         : undefined,
     denied: item.denied ? (JSON.parse(item.denied) as DenyRecord) : undefined,
   };
 }
 
-const PENDING_ATTRIBUTES = ['pendingAction', 'pendingRequestId', 'pendingBy', 'pendingUntil'];
+const PENDING_ATTRIBUTES = [
+  'pendingAction',
+  'pendingRequestId',
+  'pendingBy',
+  'pendingUntil',
+  'pendingArchive',
+];
 
 export function createFindingStore(models: Models): FindingStore {
   const { findings } = models;
@@ -71,6 +97,35 @@ export function createFindingStore(models: Models): FindingStore {
   };
 
   const reviews = createArchiveReviews(models, { get, toRecord });
+
+  /**
+   * Access Analyzer says ARCHIVED while an archive claim with a reason is pending: the archive the claim was
+   * making happened (its own write after UpdateFindings may never come), so record it from the claim.
+   */
+  const recordPendingArchive = async (item: FindingItem, finding: Finding) => {
+    const why = pendingArchiveOf(item);
+    if (!why || !item.pendingRequestId || !item.pendingBy) return;
+    const archive = archiveUpdate({
+      by: item.pendingBy,
+      at: new Date(timestampMs(finding.updatedAt)).toISOString(),
+      ...why,
+    });
+    try {
+      await findings.update(
+        { id: finding.id },
+        { $SET: archive.set, $REMOVE: [...PENDING_ATTRIBUTES, ...archive.remove] },
+        {
+          condition: new Condition('pendingRequestId')
+            .eq(item.pendingRequestId)
+            .and()
+            .where('status')
+            .eq('ARCHIVED'),
+        },
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  };
 
   return {
     ...reviews,
@@ -127,6 +182,9 @@ export function createFindingStore(models: Models): FindingStore {
       }
       if (finding.status !== 'ARCHIVED' && updated.reviewDueAt !== undefined) {
         await reviews.dropReviewAfter(finding.id, finding.updatedAt);
+      }
+      if (finding.status === 'ARCHIVED' && updated.pendingArchive) {
+        await recordPendingArchive(updated, finding);
       }
       return 'updated';
     },
@@ -197,7 +255,10 @@ export function createFindingStore(models: Models): FindingStore {
               pendingRequestId: pending.requestId,
               pendingBy: pending.by,
               pendingUntil: pending.until,
+              ...(pending.archive ? { pendingArchive: JSON.stringify(pending.archive) } : {}),
             },
+            // What an earlier claim was about to archive is not this one's.
+            ...(pending.archive ? {} : { $REMOVE: ['pendingArchive'] }),
           },
           {
             condition: new Condition('status')
@@ -283,11 +344,23 @@ export function createFindingStore(models: Models): FindingStore {
       }
     },
 
+    async notePendingArchive(id, requestId, archive) {
+      try {
+        await findings.update(
+          { id },
+          { $SET: { pendingArchive: JSON.stringify(archive) } },
+          { condition: new Condition('pendingRequestId').eq(requestId) },
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+    },
+
     async abortAction(id, requestId) {
       try {
         await findings.update(
           { id },
-          { $REMOVE: ['pendingAction', 'pendingRequestId', 'pendingBy', 'pendingUntil'] },
+          { $REMOVE: PENDING_ATTRIBUTES },
           { condition: new Condition('pendingRequestId').eq(requestId) },
         );
       } catch (err) {

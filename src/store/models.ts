@@ -28,6 +28,11 @@ export interface FindingItem extends Item {
   pendingRequestId?: string;
   pendingBy?: string;
   pendingUntil?: number;
+  /**
+   * "Archive with reason…": the reason and review date of the archive the pending claim is about to make (JSON
+   * of PendingArchive), so Access Analyzer's ARCHIVED event can record them if the bot's own write never lands.
+   */
+  pendingArchive?: string;
   /** The Deny the bot added for this finding (JSON of DenyRecord), until it is undone. */
   denied?: string;
   /** "Archive with reason…": the justification, kept while the finding stays archived. */
@@ -39,6 +44,10 @@ export interface FindingItem extends Item {
   /** The claim of whoever is reopening it now, and until when that claim holds. */
   reviewClaim?: string;
   reviewClaimUntil?: number;
+  /** The review date as chosen (epoch ms), once a failed attempt moved `reviewDueAt` to its retry time. */
+  reviewScheduledAt?: number;
+  /** Failed attempts at the pending review (the retry backoff doubles with each). */
+  reviewAttempts?: number;
 }
 
 export interface DecisionItem extends Item {
@@ -171,6 +180,7 @@ export function defineModels(prefix: string, createTables: boolean): Models {
         pendingRequestId: String,
         pendingBy: String,
         pendingUntil: Number,
+        pendingArchive: String,
         denied: String,
         archivedReason: String,
         reviewQueue: {
@@ -180,6 +190,8 @@ export function defineModels(prefix: string, createTables: boolean): Models {
         reviewDueAt: Number,
         reviewClaim: String,
         reviewClaimUntil: Number,
+        reviewScheduledAt: Number,
+        reviewAttempts: Number,
       },
       { saveUnknown: false },
     ),

@@ -2,13 +2,16 @@
  * The submission of the "Archive with reason…" modal (the click that opens it is routed by ./finding-actions).
  * Before the ack only the submission itself is checked (no DynamoDB, no AWS): a short reason, a review date in
  * the past or more than a year ahead, or a wrong account id answer `response_action: 'errors'` and change
- * nothing. After the ack, with the same bounded concurrency as clicks: REQUESTERS, then archive or request
- * approval. Errors reach the requester in the finding's thread or privately, through the one error reporter.
+ * nothing. After the ack, with the same bounded concurrency as clicks: REQUESTERS, the metadata checked
+ * against the stored finding (private_metadata is not trusted: the account it names must be the finding's, and
+ * when archiving needs approval on a SENSITIVE_ACCOUNTS account it must have named, and had typed, exactly
+ * that account; otherwise nothing changes), then archive or request approval. Errors reach the requester in the finding's thread or privately, through the one error reporter.
  */
 import { randomUUID } from 'node:crypto';
 import type { App, ViewSubmitAction } from '@slack/bolt';
-import { archiveOrRequest } from '../../actions/archive';
+import { archiveNeedsApproval, archiveOrRequest } from '../../actions/archive';
 import { checkArchiveReason } from '../../actions/archive-with-reason';
+import { needsAccountConfirmation } from '../../approvals/policy';
 import { isNamed, mentionList } from '../../approvals/principals';
 import { AppError } from '../../errors';
 import { decodeArchiveReasonMeta, type ArchiveReasonMeta } from '../blocks/archive-reason-modal';
@@ -56,6 +59,23 @@ export function registerArchiveReason(app: App, deps: FindingListenerDeps, after
             'finding_unknown',
             `finding ${meta.findingId} not in store`,
             'The bot has no record of this finding; it may belong to another deployment.',
+          );
+        }
+        const accountId = record.finding.accountId;
+        const mustConfirm =
+          archiveNeedsApproval(deps.policy) && needsAccountConfirmation(deps.policy, accountId);
+        if (
+          (meta.accountId !== undefined && meta.accountId !== accountId) ||
+          (mustConfirm && meta.accountId === undefined)
+        ) {
+          log.warn(
+            { findingId: meta.findingId, metaAccountId: meta.accountId, accountId },
+            'archive with reason refused: the dialog did not confirm the finding’s account',
+          );
+          throw new AppError(
+            'account_not_confirmed',
+            `archive-with-reason metadata account ${meta.accountId ?? 'none'} does not confirm ${accountId}`,
+            `Nothing was archived: this dialog did not confirm the finding's account (${accountId}). Click *Archive with reason…* on the finding again.`,
           );
         }
         log.info(

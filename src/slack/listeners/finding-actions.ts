@@ -9,7 +9,7 @@ import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bo
 import { actionById, type FindingAction } from '../../actions';
 import type { ActionDeps, ClickOrigin } from '../../actions/types';
 import type { GroupResolver } from '../../approvals/ports';
-import { confirmsAccount, needsAccountConfirmation } from '../../approvals/policy';
+import { chainFor, confirmsAccount, needsAccountConfirmation } from '../../approvals/policy';
 import { isNamed, mentionList } from '../../approvals/principals';
 import { AppError } from '../../errors';
 import type { FindingRecord } from '../../findings/ports';
@@ -142,7 +142,10 @@ export function registerFindingActions(app: App, deps: FindingListenerDeps, afte
       }
       return;
     }
-    if (!def.approval || deps.policy.sensitiveAccounts.length === 0) {
+    // Only an action that really goes through approval (a non-empty chain) asks for the account id: Archive
+    // without a chain stays one click.
+    const viaApproval = def.approval !== undefined && chainFor(deps.policy, def.approval).length > 0;
+    if (!viaApproval || deps.policy.sensitiveAccounts.length === 0) {
       await afterAck(async () => run(def, deps, { user, record: await prepare(), clickKey }));
       return;
     }

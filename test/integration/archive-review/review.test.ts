@@ -2,7 +2,8 @@
  * Issue #5 part 3, "Archive with reason…" (no approval chain): the modal, its checks before the ack, the
  * archive with a reason and a review date, and the reopening at the review date with a clock the test moves:
  * once, across runs and replicas; dropped when the finding is reopened earlier some other way; retried after
- * an AWS error.
+ * an AWS error with a backoff; finished despite a Slack failure once reopened; and the reason and review date
+ * kept when the bot's write after UpdateFindings fails.
  */
 import { reviewToken } from '../../../src/findings/review';
 import { ARCHIVE_REASON_BLOCKS } from '../../../src/slack/ids';
@@ -180,23 +181,97 @@ describe('Archive with reason…', () => {
     await eventually(() => card().includes('"finding.archive-with-reason"'));
   });
 
-  it('keeps a review whose reopening failed in AWS and reopens it on the next run', async () => {
+  it('retries a review whose reopening failed in AWS after a backoff that doubles, not on every run', async () => {
+    // Prepare: UpdateFindings(ACTIVE) is denied twice
+    const reviewOn = dateIn(h.clock, 2);
+    const reviewAt = `${reviewOn}T09:00:00.000Z`;
+    await archiveWithReason(h, reviewOn);
+    h.aws.failNext('UpdateFindings', { name: 'AccessDeniedException', status: 403, message: 'injected' }, 2);
+    const attempts = () => updateFindingsTo(h, 'ACTIVE').length;
+    // Act: the first attempt fails
+    await pastReviewAndRunDue();
+    // Assess: nothing lost, logged, the review date as chosen kept
+    expect(attempts()).toBe(1);
+    expect(h.aws.accessAnalyzer.getFinding(FINDING_ID)?.status).toBe('ARCHIVED');
+    expect((await record())?.archived).toMatchObject({ reason: REASON, reviewAt });
+    expect(await phases(h)).not.toContain('reopened');
+    expect(h.logs.some((l) => l.includes('archive review failed; retried later'))).toBe(true);
+    // Act + Assess: the runs within the first minute leave it alone; the one after it tries again (and fails)
+    await h.bot.reviews.runDue();
+    h.clock.advance(45_000);
+    await h.bot.reviews.runDue();
+    expect(attempts()).toBe(1);
+    h.clock.advance(20_000);
+    await h.bot.reviews.runDue();
+    expect(attempts()).toBe(2);
+    // Act + Assess: the second wait is two minutes
+    h.clock.advance(65_000);
+    await h.bot.reviews.runDue();
+    expect(attempts()).toBe(2);
+    h.clock.advance(60_000);
+    await h.bot.reviews.runDue();
+    // Assess: reopened with the token of the review date as chosen, and said so once
+    await eventually(() => h.aws.accessAnalyzer.getFinding(FINDING_ID)?.status === 'ACTIVE');
+    expect(attempts()).toBe(3);
+    expect(updateFindingsTo(h, 'ACTIVE').at(-1)?.input).toMatchObject({
+      clientToken: reviewToken(FINDING_ID, Date.parse(reviewAt)),
+    });
+    expect(broadcasts(h, h.ts)).toHaveLength(1);
+    expect(broadcasts(h, h.ts)[0]?.text).toContain(reviewOn);
+    expect((await phases(h)).filter((p) => p === 'reopened')).toHaveLength(1);
+    expect((await record())?.archived).toBeUndefined();
+  });
+
+  it('finishes a review whose thread reply fails once the finding is reopened (the channel was archived)', async () => {
     // Prepare
     await archiveWithReason(h, dateIn(h.clock, 2));
-    h.aws.failNext('UpdateFindings', { name: 'AccessDeniedException', status: 403, message: 'injected' }, 1);
+    await settle();
+    h.slack.failNext('chat.postMessage', { error: 'is_archived' }, 5);
     // Act
     await pastReviewAndRunDue();
-    // Assess: nothing lost, logged
-    expect(h.aws.accessAnalyzer.getFinding(FINDING_ID)?.status).toBe('ARCHIVED');
-    expect((await record())?.archived?.reviewAt).toBeDefined();
-    expect(await phases(h)).not.toContain('reopened');
-    expect(h.logs.some((l) => l.includes('archive review failed; retried on the next run'))).toBe(true);
-    // Act: the next run
+    // Assess: reopened, recorded, logged; the review is done, not retried
+    await eventually(() => h.aws.accessAnalyzer.getFinding(FINDING_ID)?.status === 'ACTIVE');
+    const rec = await record();
+    expect(rec?.finding.status).toBe('ACTIVE');
+    expect(rec?.archived).toBeUndefined();
+    expect(h.logs.some((l) => l.includes('the Slack message or thread reply failed'))).toBe(true);
+    h.clock.advance(2 * 3_600_000);
     await h.bot.reviews.runDue();
+    expect(updateFindingsTo(h, 'ACTIVE')).toHaveLength(1);
+    expect((await phases(h)).filter((p) => p === 'reopened')).toHaveLength(1);
+    expect(await h.bot.stores.findings.dueReviews(h.clock.now(), 10)).toEqual([]);
+  });
+
+  it('keeps the reason and review date when the write after UpdateFindings fails, and reopens at that date', async () => {
+    // Prepare: the bot's own write after UpdateFindings(ARCHIVED) fails once (a DynamoDB error)
+    const store = h.bot.stores.findings;
+    const completeAction = store.completeAction.bind(store);
+    let failures = 1;
+    store.completeAction = async (...args) => {
+      if (failures-- > 0) throw new Error('injected: DynamoDB write failed');
+      return completeAction(...args);
+    };
+    const reviewOn = dateIn(h.clock, 7);
+    const reviewAt = `${reviewOn}T09:00:00.000Z`;
+    // Act: archive with reason; Access Analyzer's ARCHIVED event reaches the bot
+    const view = await openReasonModal(h);
+    expect((await submitReason(h, view, { reason: REASON, reviewOn })).outcome).toBe('closed');
+    // Assess: the event recorded the archive from the claim
+    await eventually(() => h.aws.accessAnalyzer.getFinding(FINDING_ID)?.status === 'ARCHIVED');
+    const rec = await eventually(async () => {
+      const r = await record();
+      return r?.finding.status === 'ARCHIVED' && r.archived?.reason ? r : undefined;
+    });
+    expect(failures).toBe(0);
+    expect(rec.archived).toMatchObject({ by: ONCALL, reason: REASON, reviewAt });
+    expect(rec.pending).toBeUndefined();
+    // Act: the review date comes
+    await pastReviewAndRunDue();
     // Assess
     await eventually(() => h.aws.accessAnalyzer.getFinding(FINDING_ID)?.status === 'ACTIVE');
-    expect(broadcasts(h, h.ts)).toHaveLength(1);
-    expect((await phases(h)).filter((p) => p === 'reopened')).toHaveLength(1);
+    expect(broadcasts(h, h.ts).map((m) => m.text)).toEqual([
+      expect.stringContaining(`by <@${ONCALL}>:\n> ${REASON}`),
+    ]);
   });
 
   it('drops the review of a finding Access Analyzer no longer has, instead of retrying it forever', async () => {

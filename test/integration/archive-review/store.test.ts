@@ -178,6 +178,102 @@ describe('archive reviews on DynamoDB Local', () => {
     expect((await stores.findings.get('plain-after'))?.archived).toEqual({ by: 'U2', at: iso(T0 + DAY) });
   });
 
+  it('moves a failed review behind later ones until its retry time, keeping its date and counting attempts', async () => {
+    // Prepare: its own table, so only these two reviews are due
+    const own = await testStores('reviews-defer');
+    for (const [id, days] of [
+      ['stuck', 1],
+      ['later', 2],
+    ] as const) {
+      await own.findings.apply(finding(id), { suppressed: false });
+      await own.findings.beginAction(
+        id,
+        { action: 'archive', requestId: `r-${id}`, by: 'U1', until: T0 + 1 },
+        T0,
+      );
+      await own.findings.completeAction(id, `r-${id}`, {
+        status: 'ARCHIVED',
+        archived: { by: 'U1', at: iso(T0), reason: 'Partner audit role', reviewAt: iso(T0 + days * DAY) },
+      });
+    }
+    const now = T0 + 3 * DAY;
+    expect((await own.findings.dueReviews(now, 1)).map((d) => d.findingId)).toEqual(['stuck']);
+    expect(await own.findings.claimReview('stuck', T0 + DAY, 'a', now, now + 60_000)).toBeDefined();
+    // Act: the attempt failed
+    await own.findings.deferReview('stuck', 'a', now + 60_000);
+    // Assess: the later review is due first; the failed one again only at its retry time
+    expect(await own.findings.dueReviews(now, 1)).toEqual([{ findingId: 'later', reviewAtMs: T0 + 2 * DAY }]);
+    expect((await own.findings.dueReviews(now + 59_000, 10)).map((d) => d.findingId)).toEqual(['later']);
+    expect(await own.findings.dueReviews(now + 60_000, 10)).toContainEqual({
+      findingId: 'stuck',
+      reviewAtMs: now + 60_000,
+    });
+    const rec = await own.findings.get('stuck');
+    expect(rec?.archived?.reviewAt).toBe(iso(T0 + DAY));
+    expect(rec?.reviewAttempts).toBe(1);
+    // Act: the retry claims by the new due key, fails again, then succeeds
+    const retry = await own.findings.claimReview('stuck', now + 60_000, 'b', now + 61_000, now + 120_000);
+    expect(retry?.archived?.reviewAt).toBe(iso(T0 + DAY));
+    await own.findings.deferReview('stuck', 'b', now + 200_000);
+    expect((await own.findings.get('stuck'))?.reviewAttempts).toBe(2);
+    expect(
+      await own.findings.claimReview('stuck', now + 200_000, 'c', now + 201_000, now + 260_000),
+    ).toBeDefined();
+    expect(await own.findings.finishReview('stuck', 'c')).toBe(true);
+    // Assess: nothing of the review is left
+    const done = await own.findings.get('stuck');
+    expect(done?.archived).toBeUndefined();
+    expect(done?.reviewAttempts).toBeUndefined();
+  });
+
+  it('an ARCHIVED event records the archive an archive claim with a reason was making', async () => {
+    // Prepare: claims taken, AWS called, but the bot's own write never came
+    await stores.findings.apply(finding('claim-direct'), { suppressed: false });
+    const why = { reason: 'Partner audit role', reviewAt: iso(T0 + 5 * DAY) };
+    await stores.findings.beginAction(
+      'claim-direct',
+      { action: 'archive', requestId: 'r-direct', by: 'U1', until: T0 + 60_000, archive: why },
+      T0,
+    );
+    await stores.findings.apply(finding('claim-approved'), { suppressed: false });
+    await stores.findings.beginAction(
+      'claim-approved',
+      { action: 'archive', requestId: 'r-approved', by: 'U2', until: T0 + DAY },
+      T0,
+    );
+    await stores.findings.notePendingArchive('claim-approved', 'r-approved', { reason: why.reason });
+    // A request still waiting for approval: its claim says nothing about an archive yet
+    await stores.findings.apply(finding('claim-waiting'), { suppressed: false });
+    await stores.findings.beginAction(
+      'claim-waiting',
+      { action: 'archive', requestId: 'r-waiting', by: 'U3', until: T0 + DAY },
+      T0,
+    );
+    expect((await stores.findings.get('claim-direct'))?.pending?.archive).toEqual(why);
+    // Act: Access Analyzer's ARCHIVED events
+    for (const id of ['claim-direct', 'claim-approved', 'claim-waiting']) {
+      await stores.findings.apply(finding(id, { status: 'ARCHIVED', updatedAt: iso(T0 + 1000) }), {
+        suppressed: false,
+      });
+    }
+    // Assess
+    const direct = await stores.findings.get('claim-direct');
+    expect(direct?.finding.status).toBe('ARCHIVED');
+    expect(direct?.archived).toEqual({ by: 'U1', at: iso(T0 + 1000), ...why });
+    expect(direct?.pending).toBeUndefined();
+    expect((await stores.findings.dueReviews(T0 + 6 * DAY, 100)).map((d) => d.findingId)).toContain(
+      'claim-direct',
+    );
+    expect((await stores.findings.get('claim-approved'))?.archived).toEqual({
+      by: 'U2',
+      at: iso(T0 + 1000),
+      reason: why.reason,
+    });
+    const waiting = await stores.findings.get('claim-waiting');
+    expect(waiting?.archived).toBeUndefined();
+    expect(waiting?.pending?.requestId).toBe('r-waiting');
+  });
+
   it('adds the review index to a findings table created by an earlier version', async () => {
     // Prepare: the findings table as earlier versions created it (no review index)
     const prefix = uniquePrefix('old');

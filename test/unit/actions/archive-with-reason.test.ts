@@ -229,3 +229,72 @@ describe('the archive remedy with a reason', () => {
     expect(attempt).toThrow(expect.objectContaining({ userMessage: expect.stringMatching(/not valid/) }));
   });
 });
+
+describe('the archive remedy when approval outlasts the review date', () => {
+  const setup = (now: number) => {
+    const calls: string[] = [];
+    const completed: unknown[] = [];
+    const noted: unknown[] = [];
+    const remedy = createArchiveRemedy({
+      source: {
+        setStatus: async (_arn: string, _ids: string[], status: string) => {
+          calls.push(status);
+        },
+      } as never,
+      store: {
+        notePendingArchive: async (_id: string, _requestId: string, why: unknown) => {
+          noted.push(why);
+        },
+        completeAction: async (_id: string, _requestId: string, result: unknown) => {
+          completed.push(result);
+        },
+      } as never,
+      clock: { now: () => now },
+    });
+    return { remedy, calls, completed, noted };
+  };
+  const request = (plan: Record<string, unknown>) => ({
+    id: 'req-1',
+    requester: 'U0ONCALL',
+    approvers: ['U0LEAD'],
+    plan: { kind: 'finding-status', diff: '', ...plan },
+  });
+  const reviewAt = '2026-03-12T09:00:00.000Z';
+
+  it('archives with the reason but without the review date that passed while the request waited, and says so', async () => {
+    // Prepare: approved two days after the review date
+    const { remedy, calls, completed, noted } = setup(Date.parse(reviewAt) + 2 * 86_400_000);
+    // Act
+    const result = await remedy.apply(rec(), request({ reason: REASON, reviewAt }));
+    // Assess
+    expect(calls).toEqual(['ARCHIVED']);
+    expect(noted).toEqual([{ reason: REASON }]);
+    expect(completed).toEqual([
+      { status: 'ARCHIVED', archived: { by: 'U0ONCALL', at: expect.any(String), reason: REASON } },
+    ]);
+    expect(result.summary).toContain(
+      'The review date (2026-03-12) passed while the request waited; archived without a review date.',
+    );
+    expect(result.details).toEqual({ status: 'ARCHIVED', reason: REASON, reviewDateLapsed: reviewAt });
+  });
+
+  it('keeps a review date still ahead, and puts it on the claim before calling AWS', async () => {
+    // Prepare
+    const { remedy, completed, noted } = setup(NOW);
+    // Act
+    const result = await remedy.apply(rec(), request({ reason: REASON, reviewAt }));
+    // Assess
+    expect(noted).toEqual([{ reason: REASON, reviewAt }]);
+    expect(completed).toEqual([
+      { status: 'ARCHIVED', archived: expect.objectContaining({ reason: REASON, reviewAt }) },
+    ]);
+    expect(result.summary).toContain('It will be reopened on 2026-03-12.');
+  });
+
+  it('refuses a request whose review date has already passed', () => {
+    const { remedy } = setup(NOW);
+    expect(() => remedy.check(rec(), { reason: REASON, reviewAt: '2026-03-10T09:00:00.000Z' })).toThrow(
+      expect.objectContaining({ userMessage: expect.stringMatching(/review date has already passed/) }),
+    );
+  });
+});
