@@ -13,6 +13,19 @@ const OWNER_ROOT = (account: string) => `arn:aws:iam::${account}:root`;
 
 type Json = Record<string, unknown> & { Statement: Record<string, unknown>[] };
 
+/** A secret the partner account may read. */
+const partnerSecretPolicy = (): Json => ({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { AWS: OWNER_ROOT(PARTNER) },
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: '*',
+    },
+  ],
+});
+
 /** The finding card whose blocks name `resource`, with its finding id. */
 async function cardFor(h: DenyHarness, resource: string): Promise<{ ts: string; findingId: string }> {
   const m = await eventually(
@@ -171,17 +184,7 @@ describe('Deny on resource policies', () => {
 
   it('Secrets Manager: the secret policy is validated, denied for the partner, and restored by Undo', async () => {
     h = await startDenyHarness({ roles: {} });
-    const original: Json = {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { AWS: OWNER_ROOT(PARTNER) },
-          Action: 'secretsmanager:GetSecretValue',
-          Resource: '*',
-        },
-      ],
-    };
+    const original = partnerSecretPolicy();
     const secret = h.aws.secretsManager.createSecret({ name: 'shared/db', policy: original });
     await h.aws.analyze();
     const { ts, findingId } = await cardFor(h, secret.arn);
@@ -203,20 +206,7 @@ describe('Deny on resource policies', () => {
 
   it('Secrets Manager: a policy its own validation rejects is not requested, and the requester is told why', async () => {
     h = await startDenyHarness({ roles: {} });
-    const secret = h.aws.secretsManager.createSecret({
-      name: 'shared/api',
-      policy: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { AWS: OWNER_ROOT(PARTNER) },
-            Action: 'secretsmanager:GetSecretValue',
-            Resource: '*',
-          },
-        ],
-      },
-    });
+    const secret = h.aws.secretsManager.createSecret({ name: 'shared/api', policy: partnerSecretPolicy() });
     await h.aws.analyze();
     const { ts, findingId } = await cardFor(h, secret.arn);
     h.aws.failNext('ValidateResourcePolicy', {
