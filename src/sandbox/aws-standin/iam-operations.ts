@@ -14,7 +14,10 @@ type Input = Record<string, unknown>;
  *   than 2,048 characters once whitespace is removed → LimitExceeded "Cannot exceed quota for
  *   ACLSizePerRole: 2048"; CreatePolicy: 6,144 (PolicySize); PutRolePolicy: 10,240 per role (aggregate);
  * - characters outside TAB/LF/CR/U+0020–U+00FF → MalformedPolicyDocument;
- * - 10 managed policies per role; unknown entities → NoSuchEntity; duplicate names → EntityAlreadyExists.
+ * - 10 managed policies per role; unknown entities → NoSuchEntity; duplicate names → EntityAlreadyExists;
+ * - ListPolicies: `Scope` All (default) | AWS | Local, `OnlyAttached`, `PathPrefix`, `PolicyUsageFilter`
+ *   (the stand-in has no permissions boundaries, so `PermissionsBoundary` lists nothing); entries carry no
+ *   Description or Tags, as in IAM.
  * Lists page with `Marker`/`MaxItems` (default 100) and `IsTruncated`.
  */
 export function executeIam(iam: IamState, account: string, operation: string, input: Input): XmlValue {
@@ -65,6 +68,8 @@ export function executeIam(iam: IamState, account: string, operation: string, in
       return { Policy: policyXml(iam, createPolicy(iam, account, input)) };
     case 'GetPolicy':
       return { Policy: policyXml(iam, policy(iam, input)) };
+    case 'ListPolicies':
+      return listPolicies(iam, input);
     case 'GetPolicyVersion': {
       const found = policy(iam, input);
       const versionId = required(input, 'VersionId');
@@ -185,6 +190,43 @@ function getUser(iam: IamState, input: Input): XmlValue {
       CreateDate: user.createdAt,
       Tags: tags(user.tags),
     },
+  };
+}
+
+function listPolicies(iam: IamState, input: Input): XmlValue {
+  const scope = optional(input, 'Scope') ?? 'All';
+  if (!['All', 'AWS', 'Local'].includes(scope)) {
+    throw new AwsError(
+      'ValidationError',
+      400,
+      `1 validation error detected: Value '${scope}' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]`,
+    );
+  }
+  const usage = optional(input, 'PolicyUsageFilter');
+  if (usage !== undefined && !['PermissionsPolicy', 'PermissionsBoundary'].includes(usage)) {
+    throw new AwsError(
+      'ValidationError',
+      400,
+      `1 validation error detected: Value '${usage}' at 'policyUsageFilter' failed to satisfy constraint: Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]`,
+    );
+  }
+  const prefix = optional(input, 'PathPrefix') ?? '/';
+  const onlyAttached = input.OnlyAttached === true || input.OnlyAttached === 'true';
+  const listed = iam.listPolicies().filter((p) => {
+    const awsManaged = p.arn.startsWith('arn:aws:iam::aws:');
+    if (scope === 'AWS' && !awsManaged) return false;
+    if (scope === 'Local' && awsManaged) return false;
+    if (onlyAttached && iam.attachmentCount(p.arn) === 0) return false;
+    if (usage === 'PermissionsBoundary') return false;
+    return p.path.startsWith(prefix);
+  });
+  const { items, ...rest } = page(listed, input);
+  return {
+    Policies: items.map((p) => {
+      const full = policyXml(iam, p) as Record<string, XmlValue>;
+      return { ...full, Description: undefined, Tags: undefined };
+    }),
+    ...rest,
   };
 }
 

@@ -181,6 +181,13 @@ export class IamState {
     return this.policies.get(arn);
   }
 
+  /** Every managed policy, AWS managed and customer managed, sorted by name then ARN. */
+  listPolicies(): ManagedPolicy[] {
+    return [...this.policies.values()].sort(
+      (a, b) => a.name.localeCompare(b.name) || a.arn.localeCompare(b.arn),
+    );
+  }
+
   findPolicyByName(name: string, owner: string = this.context.account): ManagedPolicy | undefined {
     const lower = name.toLowerCase();
     return [...this.policies.values()].find(
