@@ -55,17 +55,10 @@ import {
   type PolicyDocument,
 } from '../remediation/policy-document';
 import type { PolicyValidation, ResourcePolicy, ResourcePolicyGateway } from '../remediation/ports';
+import { RESOURCE_POLICY_MAX_CHARS, type PolicyResourceKind } from '../remediation/resource-policy-deny';
 
-/** The resource kinds with a gateway, as `createResourcePolicyGateways` keys them. */
-export type ResourcePolicyKind = 's3-bucket' | 'kms-key' | 'sqs-queue' | 'secret';
-
-/** Size limits of the services, in bytes of the policy text as sent (Secrets Manager: characters). */
-export const RESOURCE_POLICY_LIMITS: Record<ResourcePolicyKind, number> = {
-  's3-bucket': 20 * 1024,
-  'kms-key': 32 * 1024,
-  'sqs-queue': 8192,
-  secret: 20_480,
-};
+/** The resource kinds with a gateway (the remediation's kinds; their size limits live there too). */
+export type ResourcePolicyKind = PolicyResourceKind;
 
 /** A service refused a resource policy for its size; nothing was written. Code `policy_too_large`. */
 export class ResourcePolicyTooLargeError extends AppError {
@@ -240,9 +233,15 @@ function translate(
   }
   if (document && errors.tooLarge(code, message)) {
     const length = Buffer.byteLength(serializePolicyDocument(document), 'utf8');
-    return new ResourcePolicyTooLargeError(policyName, length, RESOURCE_POLICY_LIMITS[errors.kind], message, {
-      cause: err,
-    });
+    return new ResourcePolicyTooLargeError(
+      policyName,
+      length,
+      RESOURCE_POLICY_MAX_CHARS[errors.kind],
+      message,
+      {
+        cause: err,
+      },
+    );
   }
   if (errors.kind === 'kms-key' && code === 'MalformedPolicyDocument' && LOCKOUT.test(message)) {
     return new KeyPolicyLockoutError(name, { cause: err });

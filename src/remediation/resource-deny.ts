@@ -134,12 +134,7 @@ export async function planResourcePolicyDeny(
     diff: result.diff,
     changes: result.changed,
     ...(problems.length ? { notes: problems.map((p) => `⚠️ Service validation: ${p}`) } : {}),
-    evidence: {
-      blocksExternal: local.blocksExternal,
-      keepsOwnerAccess: local.keepsOwnerAccess,
-      details: local.details,
-      preview,
-    },
+    evidence: { ...local, preview },
   };
 }
 

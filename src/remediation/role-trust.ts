@@ -124,12 +124,7 @@ export async function planTrustPolicyDeny(finding: Finding, deps: RoleTrustDeps)
     after: result.document,
     diff: result.diff,
     changes: result.changed,
-    evidence: {
-      blocksExternal: local.blocksExternal,
-      keepsOwnerAccess: local.keepsOwnerAccess,
-      details: local.details,
-      preview,
-    },
+    evidence: { ...local, preview },
   };
 }
 

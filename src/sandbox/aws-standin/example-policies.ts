@@ -2,6 +2,7 @@
  * Resource policies the example account and the sandbox's sample findings are made of, written once:
  * a bucket readable by anyone, and a key policy with KMS's default root statement plus a grant to a partner.
  */
+import { rootKeyStatement } from './kms-state';
 
 /** Anyone may read the bucket's objects (the classic public-bucket finding). */
 export function publicReadBucketPolicy(bucket: string): object {
@@ -29,13 +30,7 @@ export function keyPolicySharedWith(
   return {
     Version: '2012-10-17',
     Statement: [
-      {
-        Sid: 'Enable IAM User Permissions',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${account}:root` },
-        Action: 'kms:*',
-        Resource: '*',
-      },
+      rootKeyStatement(account),
       {
         Sid: sid,
         Effect: 'Allow',

@@ -30,20 +30,23 @@ export interface KmsContext {
   changed: () => void;
 }
 
+/** KMS's default `Enable IAM User Permissions` statement: the account root may do anything with the key. */
+export function rootKeyStatement(account: string): object {
+  return {
+    Sid: 'Enable IAM User Permissions',
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${account}:root` },
+    Action: 'kms:*',
+    Resource: '*',
+  };
+}
+
 /** KMS's default key policy: `Enable IAM User Permissions` for the account root. */
 export function defaultKeyPolicy(account: string): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Id: 'key-default-1',
-    Statement: [
-      {
-        Sid: 'Enable IAM User Permissions',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${account}:root` },
-        Action: 'kms:*',
-        Resource: '*',
-      },
-    ],
+    Statement: [rootKeyStatement(account)],
   });
 }
 
