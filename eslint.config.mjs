@@ -21,7 +21,7 @@ export default tseslint.config(
   },
   {
     // Only the edge may touch the vendor SDKs (STYLE.md §3).
-    files: ['src/findings/**', 'src/actions/**', 'src/approvals/**'],
+    files: ['src/findings/**', 'src/actions/**', 'src/approvals/**', 'src/policy-generation/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@slack/*', '@aws-sdk/*', 'dynamoose'] }],
     },

@@ -17,6 +17,8 @@ import { createFindingsSource } from './aws/access-analyzer';
 import { createAccessPreviewer } from './aws/access-preview';
 import { createArchiveRuleGateway } from './aws/archive-rules';
 import { createDecisionPublisher } from './aws/decision-events';
+import { createPolicyAttacher } from './aws/iam-policies';
+import { createPolicyGenerator } from './aws/policy-generation';
 import { createTrustPolicyGateway } from './aws/iam-roles';
 import { createResourcePolicyGateways } from './aws/resource-policies';
 import type { AwsClients } from './aws/clients';
@@ -32,6 +34,8 @@ import { createEventHandler, type HandleEvent } from './ingest/handle-event';
 import { createFindingsEndpoint } from './ingest/http';
 import { createQueuePoller, type QueuePoller } from './ingest/sqs';
 import { boltLogger } from './log';
+import { createAttachPolicyRemedy } from './policy-generation/attach-remedy';
+import { createGenerations, type Generations } from './policy-generation/generations';
 import { publishingDecisionLog } from './remediation/publishing-log';
 import { createRemedies } from './remediation/remedies';
 import { createApprovalNotifier } from './slack/approval-notifier';
@@ -41,6 +45,8 @@ import { registerApprovalActions } from './slack/listeners/approval-actions';
 import { registerArchiveRuleListeners } from './slack/listeners/archive-rules';
 import { registerArchiveReason } from './slack/listeners/archive-reason';
 import { registerFindingActions } from './slack/listeners/finding-actions';
+import { registerGenerateListeners } from './slack/listeners/iam-generate';
+import { createGenerationMessenger } from './slack/generation-messenger';
 import { createMessenger } from './slack/messenger';
 import { createGroupResolver } from './slack/user-groups';
 import { createStores, type Stores } from './store';
@@ -49,6 +55,8 @@ import { createStores, type Stores } from './store';
 const AFTER_ACK_CONCURRENCY = 4;
 /** How often stored due work (reminders, expiries, executions to resume, verifications) is looked for. */
 const DUE_WORK_INTERVAL_MS = 15_000;
+/** How often running policy generations are looked for (each job is polled with its own backoff). */
+const GENERATION_TICK_MS = 2_000;
 
 export interface BotDeps {
   config: Readonly<Config>;
@@ -71,6 +79,8 @@ export interface Bot {
   workflow: Workflow;
   /** Archive reviews ("Archive with reason…" with a review date): tests drive `runDue` with their own clock. */
   reviews: Reviewer;
+  /** `/iam-generate` jobs: tests drive `runDue` (the polling) with their own clock. */
+  generations: Generations;
 }
 
 export function createBot(deps: BotDeps): Bot {
@@ -134,6 +144,18 @@ export function createBot(deps: BotDeps): Bot {
     onNewAnalyzer: (arn) => reconcileInBackground(() => reconciler.reconcileAnalyzer(arn)),
   });
 
+  const generator = createPolicyGenerator(deps.aws.accessAnalyzer, deps.aws.iam);
+  const attacher = createPolicyAttacher(deps.aws.iam);
+  const generations = createGenerations({
+    store: stores.generations,
+    generator,
+    attacher,
+    messenger: createGenerationMessenger(app.client, clock),
+    clock,
+    log,
+    settings: { ...config.policyGeneration, fallbackChannel: config.slack.findingsChannelId },
+  });
+
   const publisher = createDecisionPublisher(deps.aws.eventbridge, config.eventBusName, log);
   const groups = createGroupResolver(app.client, { log, now: () => clock.now() });
   const workflow = createWorkflow({
@@ -162,6 +184,13 @@ export function createBot(deps: BotDeps): Bot {
         store: stores.archiveRules,
         clock,
         policy: config.approvals,
+      }),
+      createAttachPolicyRemedy({
+        store: stores.generations,
+        attacher,
+        generator,
+        clock,
+        refresh: (jobId) => generations.refresh(jobId),
       }),
     ],
     sync,
@@ -208,6 +237,19 @@ export function createBot(deps: BotDeps): Bot {
     { ...actionDeps, groups, reportError, onModalOpened: archiveRules.modalOpened },
     afterAck,
   );
+  registerGenerateListeners(
+    app,
+    {
+      generations,
+      workflow,
+      policy: config.approvals,
+      groups,
+      settings: config.policyGeneration,
+      reportError,
+      log,
+    },
+    afterAck,
+  );
   registerApprovalActions(app, { workflow, approvals: stores.approvals, reportError }, afterAck);
   registerArchiveReason(app, { ...actionDeps, groups, reportError }, afterAck);
   const reviews = createReviewer({ ...actionDeps, messenger, reopenedNote });
@@ -226,6 +268,19 @@ export function createBot(deps: BotDeps): Bot {
   let timer: NodeJS.Timeout | undefined;
   let dueTimer: NodeJS.Timeout | undefined;
   let dueRun: Promise<void> | undefined;
+  let generationTimer: NodeJS.Timeout | undefined;
+  let generationRun: Promise<void> | undefined;
+  /** One polling pass at a time over the running generations. */
+  const pollGenerations = () => {
+    if (generationRun) return;
+    generationRun = generations
+      .runDue()
+      .catch((err: unknown) => log.error({ err: errorMessage(err) }, 'policy generation polling failed'))
+      .finally(() => {
+        generationRun = undefined;
+      });
+    track(generationRun);
+  };
   /** One due-work pass at a time; errors are logged, the next tick tries again. */
   const runDueInBackground = () => {
     if (dueRun) return;
@@ -246,6 +301,7 @@ export function createBot(deps: BotDeps): Bot {
     reconciler,
     workflow,
     reviews,
+    generations,
     async start() {
       await stores.initialize();
       await app.init();
@@ -269,6 +325,9 @@ export function createBot(deps: BotDeps): Bot {
       runDueInBackground();
       dueTimer = setInterval(runDueInBackground, DUE_WORK_INTERVAL_MS);
       dueTimer.unref();
+      pollGenerations();
+      generationTimer = setInterval(pollGenerations, GENERATION_TICK_MS);
+      generationTimer.unref();
 
       if (config.findingsQueueUrl) {
         poller = createQueuePoller({
@@ -289,6 +348,7 @@ export function createBot(deps: BotDeps): Bot {
     async stop() {
       if (timer) clearInterval(timer);
       if (dueTimer) clearInterval(dueTimer);
+      if (generationTimer) clearInterval(generationTimer);
       await poller?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -41,6 +41,13 @@ export interface Config {
   organizationId?: string;
   /** The accounts' role trust policy length quota (IAM default 2,048 characters). */
   trustPolicyMaxChars: number;
+  /** `/iam-generate`: the trail and access role Access Analyzer reads CloudTrail with; unset = not configured. */
+  policyGeneration: {
+    trailArn?: string;
+    accessRoleArn?: string;
+    /** An open generation older than this is cancelled (POLICY_GENERATION_TIMEOUT, default 60m). */
+    timeoutMs: number;
+  };
 }
 
 export { ConfigError } from './errors';
@@ -80,6 +87,9 @@ const duration = (fallback: string, min: number) =>
 const httpUrl = trimmed.optional().refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), {
   message: 'must be an http(s) URL',
 });
+
+const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[A-Za-z0-9._-]{3,128}$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\x21-\x7e]+\/)?[\w+=,.@-]{1,64}$/;
 
 const schema = z.object({
   SLACK_BOT_TOKEN: trimmed.optional(),
@@ -133,6 +143,13 @@ const schema = z.object({
   ORGANIZATION_ID: trimmed.optional().refine((v) => v === undefined || /^o-[a-z0-9]{10,32}$/.test(v), {
     message: 'must be an AWS Organizations id such as o-a1b2c3d4e5',
   }),
+  POLICY_GENERATION_TRAIL_ARN: trimmed.optional().refine((v) => v === undefined || TRAIL_ARN.test(v), {
+    message: 'must be a CloudTrail trail ARN: arn:aws:cloudtrail:<region>:<account>:trail/<name>',
+  }),
+  POLICY_GENERATION_ROLE_ARN: trimmed.optional().refine((v) => v === undefined || ROLE_ARN.test(v), {
+    message: 'must be an IAM role ARN: arn:aws:iam::<account>:role/<name>',
+  }),
+  POLICY_GENERATION_TIMEOUT: duration('60m', 60_000),
   TRUST_POLICY_MAX_CHARS: trimmed.optional().transform((v, ctx) => {
     const n = Number(v ?? '2048');
     if (!Number.isInteger(n) || n < 2048 || n > 10240) {
@@ -212,6 +229,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile?: (path: string) => 
     eventBusName: e.EVENT_BUS_NAME,
     organizationId: e.ORGANIZATION_ID,
     trustPolicyMaxChars: e.TRUST_POLICY_MAX_CHARS,
+    policyGeneration: {
+      trailArn: e.POLICY_GENERATION_TRAIL_ARN,
+      accessRoleArn: e.POLICY_GENERATION_ROLE_ARN,
+      timeoutMs: e.POLICY_GENERATION_TIMEOUT,
+    },
   };
   return Object.freeze({ ...config, slack: Object.freeze(config.slack) });
 }

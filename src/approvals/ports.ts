@@ -11,7 +11,8 @@ import type { ApprovalAction, GroupsOf } from './types';
 /** The request as its Slack message renders it. */
 export interface ApprovalView {
   approval: StoredApproval;
-  finding: Finding;
+  /** The finding the request acts on; absent for a request about something else (a generated policy). */
+  finding?: Finding;
   /** "Deny", "Undo deny". */
   label: string;
   /** What happened once it ran (or why it failed), shown under the request. */
@@ -20,8 +21,11 @@ export interface ApprovalView {
 
 /** The Slack side of approvals: one message per request, in the finding's thread, edited as it moves. */
 export interface ApprovalNotifier {
-  /** Posts the request (with Approve / Reject while PENDING); in the finding's thread when it has a message. */
-  post(findingRef: SlackRef | undefined, view: ApprovalView): Promise<SlackRef>;
+  /**
+   * Posts the request (with Approve / Reject while PENDING) in the thread of `threadRef` (the finding's message,
+   * or the subject's), else in the findings channel.
+   */
+  post(threadRef: SlackRef | undefined, view: ApprovalView): Promise<SlackRef>;
   update(ref: SlackRef, view: ApprovalView): Promise<void>;
 }
 
@@ -63,8 +67,33 @@ export interface Remedy {
   plan(record: FindingRecord, params?: RemedyParams): Promise<Record<string, unknown>>;
   /** Extra approval stages the plan calls for (a broad archive rule needs one more stage). */
   chainOptions?(plan: Record<string, unknown>): ChainOptions;
-  apply(
-    record: FindingRecord,
-    request: { id: string; requester: string; approvers: string[]; plan?: Record<string, unknown> },
-  ): Promise<RemedyResult>;
+  apply(record: FindingRecord, request: RemedyRequest): Promise<RemedyResult>;
 }
+
+/** The approved request as a remedy's `apply` gets it. */
+export interface RemedyRequest {
+  id: string;
+  requester: string;
+  approvers: string[];
+  plan?: Record<string, unknown>;
+}
+
+/**
+ * A remediation about something other than a finding (attaching a generated policy): the same life as a
+ * Remedy (check → plan → approvals → apply exactly once), without a finding record or claim. The request
+ * carries an ApprovalSubject (where its messages go, its decision-log key).
+ */
+export interface SubjectRemedy {
+  action: ApprovalAction;
+  label: string;
+  subject: true;
+  check(params?: RemedyParams): void;
+  plan(params?: RemedyParams): Promise<Record<string, unknown>>;
+  chainOptions?(plan: Record<string, unknown>): ChainOptions;
+  apply(request: RemedyRequest): Promise<RemedyResult>;
+}
+
+export type AnyRemedy = Remedy | SubjectRemedy;
+
+export const isSubjectRemedy = (remedy: AnyRemedy): remedy is SubjectRemedy =>
+  (remedy as SubjectRemedy).subject === true;

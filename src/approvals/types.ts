@@ -87,6 +87,15 @@ export interface StageState {
   escalatedAt?: number;
 }
 
+/**
+ * What a request without a finding is about: `key` names it in the decision log (e.g.
+ * `policy-generation:<job id>`) and `thread` is the Slack message whose thread shows the request and its notes.
+ */
+export interface ApprovalSubject {
+  key: string;
+  thread?: { channel: string; ts: string };
+}
+
 /** One approval request, as the store keeps it. */
 export interface ApprovalRequest {
   id: string;
@@ -105,8 +114,10 @@ export interface ApprovalRequest {
   stageIndex: number;
   /** One entry per stage opened so far (`stages[stageIndex]` is the open one). */
   stages: readonly StageState[];
-  /** The finding the request acts on. */
+  /** The finding the request acts on (absent for requests about something else, see `subject`). */
   findingId?: string;
+  /** A request about something other than a finding (a generated policy to attach): see ApprovalSubject. */
+  subject?: ApprovalSubject;
   /** What will be done, as the approvers were shown it (action-specific JSON, see src/remediation/plan.ts). */
   plan?: Record<string, unknown>;
 }

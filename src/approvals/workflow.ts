@@ -23,10 +23,23 @@ import type { DecisionPublisher } from '../remediation/ports';
 import { decisionEvent } from '../remediation/publishing-log';
 import { applyDecision, applyDue, canRequest, dueActions, nextDueAt, openRequest } from './policy';
 import { mentionList } from './principals';
-import type { ApprovalNotifier, ApprovalView, GroupResolver, Remedy, RemedyParams } from './ports';
+import {
+  type AnyRemedy,
+  type ApprovalNotifier,
+  type ApprovalView,
+  type GroupResolver,
+  type RemedyParams,
+  isSubjectRemedy,
+} from './ports';
 import { decide } from './decide';
 import type { StoredApproval, ApprovalStore } from './store-port';
-import type { ApprovalAction, ApprovalPolicy, ApprovalRequest, Decision as VoteDecision } from './types';
+import type {
+  ApprovalAction,
+  ApprovalPolicy,
+  ApprovalRequest,
+  ApprovalSubject,
+  Decision as VoteDecision,
+} from './types';
 
 /** How long one executor may hold an approved request before another may take over. */
 const EXECUTION_LEASE_MS = 5 * 60_000;
@@ -42,7 +55,7 @@ export interface WorkflowDeps {
   notifier: ApprovalNotifier;
   messenger: FindingMessenger;
   groups: GroupResolver;
-  remedies: readonly Remedy[];
+  remedies: readonly AnyRemedy[];
   sync: FindingSync;
   clock: Clock;
   log: Logger;
@@ -62,6 +75,16 @@ export interface RequestInput {
   params?: RemedyParams;
 }
 
+/** A request about something other than a finding (a SubjectRemedy's action), e.g. attaching a generated policy. */
+export interface SubjectRequestInput {
+  action: ApprovalAction;
+  subject: ApprovalSubject;
+  requester: string;
+  idempotencyKey: string;
+  requestId: string;
+  params?: RemedyParams;
+}
+
 export interface VoteInput {
   requestId: string;
   by: string;
@@ -73,13 +96,15 @@ export interface VoteInput {
 export interface Workflow {
   /** Starts a request; returns it (executed already when the chain is empty). Refusals throw AppError. */
   request(input: RequestInput): Promise<StoredApproval>;
+  /** Starts a request of a SubjectRemedy (no finding): same chain, store, log and execution as `request`. */
+  requestAbout(input: SubjectRequestInput): Promise<StoredApproval>;
   /** Records a vote; refusals throw AppError with the sentence for the voter. */
   vote(input: VoteInput): Promise<StoredApproval>;
   /** Runs an approved request if nobody else is; safe to call any number of times. */
   execute(requestId: string): Promise<void>;
   /** Does all time-based and resumable work that is due now. */
   runDue(): Promise<void>;
-  remedyFor(action: ApprovalAction): Remedy | undefined;
+  remedyFor(action: ApprovalAction): AnyRemedy | undefined;
 }
 
 class RefusedError extends AppError {
@@ -116,6 +141,9 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
     return deps.groups([...ids]);
   };
 
+  /** The decision-log key of a request: its finding, or its subject's key. */
+  const subjectOf = (request: ApprovalRequest) => request.findingId ?? request.subject?.key ?? '';
+
   /** Appends to the decision log and publishes the same entry to EventBridge (never throws for the latter). */
   const record = async (entry: Decision, finding?: FindingRecord['finding']) => {
     await decisions.append(entry);
@@ -124,26 +152,34 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
 
   /** Posts the request's message if it has none yet, else edits it. */
   const show = async (stored: StoredApproval, outcome?: string): Promise<StoredApproval> => {
-    const findingId = stored.request.findingId;
+    const { findingId, subject } = stored.request;
     const rec = findingId ? await findings.get(findingId) : undefined;
-    if (!rec) return stored;
+    if (!rec && !subject) return stored;
     const label = remedyFor(stored.request.action)?.label ?? stored.request.action;
-    const view: ApprovalView = { approval: stored, finding: rec.finding, label, outcome };
+    const view: ApprovalView = { approval: stored, label, outcome, ...(rec ? { finding: rec.finding } : {}) };
     if (stored.message) {
       await deps.notifier.update(stored.message, view);
       return stored;
     }
-    const ref = await deps.notifier.post(rec.slack, view);
+    const ref = await deps.notifier.post(rec ? rec.slack : subject?.thread, view);
     return (await approvals.attachMessage(stored.request.id, ref)) ?? stored;
   };
 
-  const threadNote = async (findingId: string | undefined, text: string) => {
-    if (!findingId) return;
-    const rec = await findings.get(findingId);
+  /** A reply in the thread of the request's finding (or of its subject's message). */
+  const threadNote = async (request: ApprovalRequest, text: string) => {
+    if (request.subject?.thread) {
+      await deps.messenger.threadReply(request.subject.thread, text);
+      return;
+    }
+    if (!request.findingId) return;
+    const rec = await findings.get(request.findingId);
     if (rec?.slack) await deps.messenger.threadReply(rec.slack, text);
   };
 
-  const claims = (action: ApprovalAction) => remedyFor(action)?.claimsFinding !== false;
+  const claims = (action: ApprovalAction) => {
+    const remedy = remedyFor(action);
+    return remedy !== undefined && !isSubjectRemedy(remedy) && remedy.claimsFinding !== false;
+  };
 
   /** Closes a request that will not run: the finding's claim is dropped so it can be asked for again. */
   const releaseFinding = async (request: ApprovalRequest) => {
@@ -154,6 +190,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
 
   async function request(input: RequestInput): Promise<StoredApproval> {
     const remedy = mustRemedy(input.action);
+    if (isSubjectRemedy(remedy)) throw new Error(`${input.action} is not about a finding: use requestAbout`);
     const rec = await findings.get(input.findingId);
     if (!rec)
       throw new RefusedError('The bot has no record of this finding; it may belong to another deployment.');
@@ -227,6 +264,58 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
     return show(stored);
   }
 
+  async function requestAbout(input: SubjectRequestInput): Promise<StoredApproval> {
+    const remedy = mustRemedy(input.action);
+    if (!isSubjectRemedy(remedy)) throw new Error(`${input.action} acts on a finding: use request`);
+    remedy.check(input.params);
+    const groups = await groupsFor();
+    const baseCheck = canRequest(policy, input.action, input.requester, groups);
+    if (baseCheck.kind === 'refused') throw new RefusedError(baseCheck.reason);
+    const now = clock.now();
+    const base = {
+      requestId: input.requestId,
+      findingId: input.subject.key,
+      action: input.action,
+      actor: input.requester,
+    };
+    let plan: Record<string, unknown>;
+    let chain: ApprovalRequest['chain'];
+    try {
+      plan = await remedy.plan(input.params);
+      const allowed = remedy.chainOptions
+        ? canRequest(policy, input.action, input.requester, groups, remedy.chainOptions(plan))
+        : baseCheck;
+      if (allowed.kind === 'refused') throw new RefusedError(allowed.reason);
+      chain = allowed.chain;
+    } catch (err) {
+      await record({ ...base, phase: 'failed', at: iso(clock.now()), error: errorMessage(err) });
+      throw err;
+    }
+    const opened: ApprovalRequest = {
+      ...openRequest(policy, {
+        id: input.requestId,
+        action: input.action,
+        requester: input.requester,
+        chain,
+        now,
+        plan,
+      }),
+      subject: input.subject,
+    };
+    const stored = await approvals.create(opened, input.idempotencyKey, nextDueAt(opened, policy));
+    if (!stored.created) return stored;
+    log.info(
+      { requestId: opened.id, subject: input.subject.key, action: input.action },
+      'approval requested',
+    );
+    await record({ ...base, phase: 'requested', at: iso(now), input: plan });
+    if (opened.status === 'APPROVED') {
+      await execute(opened.id);
+      return (await approvals.get(opened.id)) ?? stored;
+    }
+    return show(stored);
+  }
+
   async function vote(input: VoteInput): Promise<StoredApproval> {
     let current = await approvals.get(input.requestId);
     for (let attempt = 1; ; attempt++) {
@@ -256,7 +345,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
     const rec = request.findingId ? await findings.get(request.findingId) : undefined;
     const base = {
       requestId: request.id,
-      findingId: request.findingId ?? '',
+      findingId: subjectOf(request),
       action: request.action,
       actor: decision.vote.by,
     };
@@ -285,7 +374,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
         const stage = request.chain[decision.nextStage];
         const who = decision.mention.length ? mentionList(decision.mention) : 'its approvers';
         await threadNote(
-          request.findingId,
+          request,
           `Stage ${decision.nextStage + 1} ("${stage?.name ?? ''}") of the ${mustRemedy(request.action).label} request is open: ${who}, please review.`,
         );
         return;
@@ -295,7 +384,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
         await show(stored);
         await releaseFinding(request);
         await threadNote(
-          request.findingId,
+          request,
           `${mustRemedy(request.action).label} request rejected by <@${decision.vote.by}>: ${decision.reason}`,
         );
         return;
@@ -316,19 +405,44 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
     const approvers = approversOf(request);
     const base = {
       requestId,
-      findingId: request.findingId ?? '',
+      findingId: subjectOf(request),
       action: request.action,
       actor: request.requester,
     };
-    const ctx = { requestId, findingId: request.findingId, action: request.action };
+    const ctx = {
+      requestId,
+      findingId: request.findingId,
+      subject: request.subject?.key,
+      action: request.action,
+    };
+    const approved = {
+      id: requestId,
+      requester: request.requester,
+      approvers,
+      ...(request.plan ? { plan: request.plan } : {}),
+    };
     try {
+      if (isSubjectRemedy(remedy)) {
+        const result = await remedy.apply(approved);
+        const now = clock.now();
+        if (!(await approvals.completeExecution(requestId, claim.token, { status: 'EXECUTED', at: now }))) {
+          log.warn(ctx, 'execution claim lost after the remedy ran; the other executor records it');
+          return;
+        }
+        await record({
+          ...base,
+          phase: 'succeeded',
+          at: iso(now),
+          input: request.plan,
+          result: { ...result.details, approvedBy: approvers },
+        });
+        log.info(ctx, 'remediation executed');
+        await show((await approvals.get(requestId)) ?? claim.approval, result.summary);
+        await threadNote(request, result.summary);
+        return;
+      }
       if (!rec) throw new RefusedError("The finding is no longer in the bot's store.");
-      const result = await remedy.apply(rec, {
-        id: requestId,
-        requester: request.requester,
-        approvers,
-        ...(request.plan ? { plan: request.plan } : {}),
-      });
+      const result = await remedy.apply(rec, approved);
       const now = clock.now();
       const verifyAt = result.expectResolved ? now + deps.verifyAfterMs : undefined;
       const won = await approvals.completeExecution(requestId, claim.token, {
@@ -358,7 +472,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
       log.info(ctx, 'remediation executed');
       const done = (await approvals.get(requestId)) ?? claim.approval;
       await show(done, result.summary);
-      await threadNote(rec.finding.id, result.summary);
+      await threadNote(request, result.summary);
       await deps.sync(rec.finding.id, { justChanged: true });
     } catch (err) {
       const message = err instanceof AppError ? err.userMessage : errorMessage(err);
@@ -372,7 +486,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
       await record({ ...base, phase: 'failed', at: iso(clock.now()), error: message }, rec?.finding);
       const failed = (await approvals.get(requestId)) ?? claim.approval;
       await show(failed, `:x: Failed: ${message}`).catch(() => undefined);
-      await threadNote(request.findingId, `:x: ${remedy.label} failed after approval: ${message}`);
+      await threadNote(request, `:x: ${remedy.label} failed after approval: ${message}`);
       await releaseFinding(request);
     }
   }
@@ -396,7 +510,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
       const { request } = current;
       const base = {
         requestId: request.id,
-        findingId: request.findingId ?? '',
+        findingId: subjectOf(request),
         action: request.action,
         actor: 'bot',
       };
@@ -405,10 +519,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
         await record({ ...base, phase: 'expired', at: iso(now) });
         await show(current);
         await releaseFinding(request);
-        await threadNote(
-          request.findingId,
-          `${label} request by <@${request.requester}> expired without a decision.`,
-        );
+        await threadNote(request, `${label} request by <@${request.requester}> expired without a decision.`);
         return;
       }
       const stageName = request.chain[due.stage]?.name ?? '';
@@ -417,13 +528,13 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
         await record({ ...base, phase: 'reminded', seq: String(due.stage), at: iso(now) });
         const who = due.mention.length ? mentionList(due.mention) : 'approvers';
         await threadNote(
-          request.findingId,
+          request,
           `:bell: Reminder: the ${label} request by <@${request.requester}> is still waiting for stage ${due.stage + 1} ("${stageName}"): ${who}, please approve or reject.`,
         );
       } else {
         await record({ ...base, phase: 'escalated', seq: String(due.stage), at: iso(now) });
         await threadNote(
-          request.findingId,
+          request,
           `:rotating_light: Escalation: the ${label} request by <@${request.requester}> has waited too long at stage ${due.stage + 1} ("${stageName}"). ${mentionList(due.to)}, you may now approve or reject it.`,
         );
       }
@@ -448,7 +559,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
     const people = [request.requester, ...approversOf(request)];
     const minutes = Math.round(deps.verifyAfterMs / 60_000);
     await threadNote(
-      rec.finding.id,
+      request,
       `:warning: ${remedy.label} was applied ${minutes} min ago, but Access Analyzer still reports this finding as ${rec.finding.status} (expected ${expected}). ` +
         `${mentionList([...new Set(people)])}: check the resource policy (another statement may still grant the access) and the analyzer.`,
     );
@@ -474,5 +585,5 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
     }
   }
 
-  return { request, vote, execute, runDue, remedyFor };
+  return { request, requestAbout, vote, execute, runDue, remedyFor };
 }

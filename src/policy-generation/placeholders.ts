@@ -178,3 +178,51 @@ export function assertNoPlaceholders(policy: GeneratedPolicyInput): void {
   const left = placeholdersIn([parsePolicyDocument(policy)]);
   if (left.length > 0) throw new UnfilledPlaceholdersError(left);
 }
+
+/** Where a placeholder sits in the ARNs of a policy: the ARN field (0 `arn` … 5+ resource part) and whether it is the whole field. */
+export interface PlaceholderField {
+  field: number;
+  whole: boolean;
+}
+
+/**
+ * Where each placeholder first appears in the policies' `Resource`/`NotResource` ARNs, so a form can check the
+ * values people type as fillPlaceholders will (see placeholderValueProblem) without the policy at hand.
+ * A placeholder outside any ARN gets `{ field: -1, whole: false }`.
+ * @example placeholderFields(['{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::${BucketName}"}]}'])
+ * // { BucketName: { field: 5, whole: true } }
+ */
+export function placeholderFields(
+  policies: readonly GeneratedPolicyInput[],
+): Record<string, PlaceholderField> {
+  const out: Record<string, PlaceholderField> = {};
+  for (const policy of policies) {
+    const document = parsePolicyDocument(policy);
+    for (const s of document.Statement) {
+      for (const resource of [...asList(s.Resource), ...asList(s.NotResource)]) {
+        const fields = resource.startsWith('arn:') ? resource.split(':') : [];
+        for (const name of placeholdersInString(resource)) {
+          if (out[name]) continue;
+          const index = fields.findIndex((f) => f.includes(`\${${name}}`));
+          out[name] = { field: index, whole: index >= 0 && fields[index] === `\${${name}}` };
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * What is wrong with one typed value for a placeholder at `where`, if anything: the per-value checks of
+ * fillPlaceholders (which stays the authority: it also checks the ARNs the values make).
+ * @example placeholderValueProblem('Account', { field: 4, whole: true }, '12345') // 'Account must be a 12-digit account id (got `12345`).'
+ */
+export function placeholderValueProblem(
+  name: string,
+  where: PlaceholderField,
+  value: string,
+): string | undefined {
+  if (value.includes('${')) return `${name} must not contain \`\${\`.`;
+  if (/\s/.test(value)) return `${name} must not contain spaces (\`${value}\`); give one value per line.`;
+  return where.field < 0 ? undefined : fieldProblem(name, where.field, where.whole, value);
+}

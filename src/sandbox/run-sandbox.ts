@@ -118,6 +118,14 @@ export async function runSandbox(opts: SandboxOptions): Promise<Sandbox> {
         log.info({ accountFile }, 'sandbox AWS account restored from the last run');
       }
     },
+    // `/iam-generate` reads the example account's trail through its policy-generation service role.
+    seed: () =>
+      example
+        ? {
+            POLICY_GENERATION_TRAIL_ARN: example.trailArn,
+            POLICY_GENERATION_ROLE_ARN: example.accessRoleArn,
+          }
+        : undefined,
   }).catch(async (err: unknown) => {
     await ddb.stop();
     throw err;

@@ -12,16 +12,16 @@ import { approvalCard } from './blocks/approval-card';
 
 export function createApprovalNotifier(client: WebClient, channel: string): ApprovalNotifier {
   return {
-    async post(findingRef, view) {
+    async post(threadRef, view) {
       const card = approvalCard(view);
       const { request } = view.approval;
       const who = request.status === 'PENDING' ? mentionsFor(request, request.stageIndex) : [];
       const text = who.length ? `${mentionList(who)}: ${card.text}` : card.text;
       const res = await slackCall('chat.postMessage', () =>
-        findingRef
+        threadRef
           ? client.chat.postMessage({
-              channel: findingRef.channel,
-              thread_ts: findingRef.ts,
+              channel: threadRef.channel,
+              thread_ts: threadRef.ts,
               reply_broadcast: true,
               text,
               blocks: card.blocks,

@@ -184,3 +184,16 @@ export function decodeArchiveRuleValue(raw: string | undefined): ArchiveRuleButt
  */
 export const ARCHIVE_REASON_VIEW = 'archive-reason.submit';
 export const ARCHIVE_REASON_BLOCKS = { reason: 'reason', reviewOn: 'review-on', account: 'account' } as const;
+
+// `/iam-generate` (issue #6): the progress/result message's buttons and the attach modal.
+export const GENERATION_CANCEL_ACTION = 'generation.cancel';
+export const GENERATION_ATTACH_ACTION = 'generation.request-attach';
+export const GENERATION_REVERT_ACTION = 'generation.revert';
+export const GENERATION_ATTACH_VIEW = 'generation.attach';
+/** Attach modal blocks: one input per placeholder (`placeholder:<name>`), the detach choice, the policy preview. */
+export const GENERATION_ATTACH_BLOCKS = {
+  placeholderPrefix: 'placeholder:',
+  detach: 'detach',
+  preview: 'preview',
+} as const;
+export const GENERATION_ATTACH_INPUT = 'value';

@@ -4,11 +4,13 @@ import type { ApprovalStore } from '../approvals/store-port';
 import type { ArchiveRuleStore } from '../archive-rules/ports';
 import { errorMessage } from '../errors';
 import type { AnalyzerRegistry, DecisionLog, FindingStore, UnhandledEventStore } from '../findings/ports';
+import type { GenerationJobStore } from '../policy-generation/ports';
 import { createAnalyzerRegistry } from './analyzer-registry';
 import { createApprovalStore } from './approval-store';
 import { createArchiveRuleStore } from './archive-rule-store';
 import { createDecisionLog } from './decision-log';
 import { createFindingStore } from './finding-store';
+import { createGenerationStore } from './generation-store';
 import { defineModels, useDynamoDb } from './models';
 import { createUnhandledEventStore } from './unhandled-events';
 
@@ -20,6 +22,8 @@ export interface Stores {
   approvals: ApprovalStore;
   /** Archive rules the bot created (`/iam-findings rules`). */
   archiveRules: ArchiveRuleStore;
+  /** `/iam-generate` policy generation jobs. */
+  generations: GenerationJobStore;
   /** Creates absent tables when allowed; fails with the table names when they are missing and may not be created. */
   initialize(): Promise<void>;
   /** DynamoDB reachable and the findings table there. */
@@ -40,6 +44,7 @@ export function createStores(
     unhandled: createUnhandledEventStore(models),
     approvals: createApprovalStore(models),
     archiveRules: createArchiveRuleStore(models),
+    generations: createGenerationStore(models),
     tableNames: models.tableNames,
     async initialize() {
       try {

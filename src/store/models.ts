@@ -107,6 +107,50 @@ export const REVIEW_PENDING = 'pending';
 export const APPROVALS_DUE_INDEX = 'statusDueIndex';
 
 /**
+ * One `/iam-generate` job (GenerationJobRecord, src/policy-generation/job.ts). Scalars are top-level attributes;
+ * the principal, the result and the attachment are JSON; the message is `slackChannel` + `slackTs`.
+ */
+export interface GenerationItem extends Item {
+  id: string;
+  requester: string;
+  /** JSON of JobPrincipal (kind, name, arn once known). */
+  principal: string;
+  days: number;
+  startTime: string;
+  endTime: string;
+  status: string;
+  createdAt: number;
+  awsJobId?: string;
+  slackChannel?: string;
+  slackTs?: string;
+  polls: number;
+  /** When the job is looked at next (epoch ms): the range key of the poll index. */
+  nextPollAt?: number;
+  completedAt?: number;
+  error?: string;
+  canceledBy?: string;
+  /** JSON of GenerationResult. */
+  result?: string;
+  /** JSON of JobAttachment. */
+  attachment?: string;
+  /** Incremented on every write: the optimistic-concurrency check of every update. */
+  version: number;
+  /**
+   * Set (to GENERATION_OPEN) only while the job is open (STARTING or IN_PROGRESS), kept by the store from
+   * `status`: the hash key of the sparse poll index, which holds the open jobs that have a `nextPollAt`.
+   */
+  pollQueue?: string;
+}
+
+/**
+ * The sparse GSI of generation jobs by (pollQueue, nextPollAt), all attributes projected: the open jobs, for
+ * `due` (nextPollAt <= now) and `openFor` (the whole partition: open jobs are few).
+ */
+export const GENERATIONS_POLL_INDEX = 'pollDueIndex';
+/** The one value of `pollQueue`: every open generation job sits in this partition of the poll index. */
+export const GENERATION_OPEN = 'open';
+
+/**
  * An archive rule the bot created (`ruleKey` = `<analyzerArn>/archive-rule/<ruleName>`, the rule's ARN form).
  * The record of a deleted rule stays (with `deletedAt`) until a rule of the same name is created again.
  */
@@ -137,6 +181,7 @@ export interface Models {
   unhandledEvents: ReturnType<typeof dynamoose.model<UnhandledEventItem>>;
   approvals: ReturnType<typeof dynamoose.model<ApprovalItem>>;
   archiveRules: ReturnType<typeof dynamoose.model<ArchiveRuleItem>>;
+  generations: ReturnType<typeof dynamoose.model<GenerationItem>>;
   /** Creates absent tables (when allowed) and waits for them; call once at start-up. */
   initialize(): Promise<void>;
   tableNames: string[];
@@ -279,7 +324,39 @@ export function defineModels(prefix: string, createTables: boolean): Models {
     ),
     opts,
   );
-  const all = [findings, decisions, analyzers, unhandledEvents, approvals, archiveRules];
+  const generations = dynamoose.model<GenerationItem>(
+    `${prefix}policy-generations`,
+    new dynamoose.Schema(
+      {
+        id: { type: String, hashKey: true },
+        requester: String,
+        principal: String,
+        days: Number,
+        startTime: String,
+        endTime: String,
+        status: String,
+        createdAt: Number,
+        awsJobId: String,
+        slackChannel: String,
+        slackTs: String,
+        polls: Number,
+        nextPollAt: Number,
+        completedAt: Number,
+        error: String,
+        canceledBy: String,
+        result: String,
+        attachment: String,
+        version: Number,
+        pollQueue: {
+          type: String,
+          index: { name: GENERATIONS_POLL_INDEX, type: 'global', rangeKey: 'nextPollAt', project: true },
+        },
+      },
+      { saveUnknown: false },
+    ),
+    opts,
+  );
+  const all = [findings, decisions, analyzers, unhandledEvents, approvals, archiveRules, generations];
   return {
     findings,
     decisions,
@@ -287,6 +364,7 @@ export function defineModels(prefix: string, createTables: boolean): Models {
     unhandledEvents,
     approvals,
     archiveRules,
+    generations,
     tableNames: all.map((m) => m.table().name),
     async initialize() {
       await Promise.all(all.map((m) => m.table().initialize()));

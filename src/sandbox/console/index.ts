@@ -5,7 +5,8 @@
  * commands, inject sample findings. Live via Server-Sent Events.
  *
  * Routes: `GET /` page · `GET /console/assets/*` CSS/JS · `GET /console/api/state` · `GET /console/api/events`
- * (SSE) · `POST /console/api/{click,command,message,submit,dispatch,close,inject}` (JSON bodies).
+ * (SSE) · `POST /console/api/{click,command,message,submit,dispatch,close,inject}` (JSON bodies) ·
+ * `GET /console/files/<file id>` an uploaded file's bytes, always as an attachment (never rendered by the browser).
  */
 import type { HttpAnswer, SlackStandin, StandinRequest } from '../slack-standin';
 import { json } from '../slack-standin/server';
@@ -52,6 +53,23 @@ function jsonAnswer(status: number, body: unknown): HttpAnswer {
   return { ...base, headers: { ...base.headers, ...SECURITY_HEADERS } };
 }
 
+/** A completed upload's bytes as a download (octet-stream + attachment: uploaded HTML/SVG never runs here). */
+function fileDownload(standin: SlackStandin, id: string): HttpAnswer {
+  const file = standin.file(id);
+  const bytes = standin.fileContent(id);
+  if (!file || !bytes) return jsonAnswer(404, { ok: false, error: 'file_not_found' });
+  const disposition = `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`;
+  return {
+    status: 200,
+    headers: {
+      'Content-Type': 'application/octet-stream',
+      'Content-Disposition': disposition,
+      ...SECURITY_HEADERS,
+    },
+    body: bytes,
+  };
+}
+
 /** Registers the console's routes on the stand-in's server. */
 export function mountConsole(standin: SlackStandin, opts: ConsoleOptions = {}): void {
   const injectKinds = opts.onInject ? (opts.injectKinds ?? DEFAULT_INJECT_KINDS) : [];
@@ -83,6 +101,8 @@ export function mountConsole(standin: SlackStandin, opts: ConsoleOptions = {}): 
         buildState(standin, { user: q.user, channel: q.channel, thread: q.thread, tz: q.tz }),
       );
     }
+    const fileId = /^\/console\/files\/(F[A-Z0-9]+)$/.exec(req.path)?.[1];
+    if (req.method === 'GET' && fileId !== undefined) return fileDownload(standin, fileId);
     if (req.method === 'GET' && req.path === '/console/api/events') {
       serveLiveFeed(standin, raw.req, raw.res);
       return 'handled';

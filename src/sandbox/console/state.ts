@@ -56,7 +56,15 @@ export function buildState(standin: SlackStandin, q: StateQuery, now = Date.now(
   const channel = visible.find((c) => c.id === q.channel) ?? visible.find((c) => !c.dm) ?? visible[0];
   if (!channel) throw new Error('the Slack stand-in has no channels');
   const bot = { id: standin.identity.botUserId, name: standin.identity.botName };
-  const ctx = renderContext({ users, channels: standin.channels(), bot, me, timeZone: q.tz, now });
+  const ctx = renderContext({
+    users,
+    channels: standin.channels(),
+    bot,
+    me,
+    timeZone: q.tz,
+    now,
+    fileContent: (id) => standin.fileContent(id),
+  });
   const mine = standin.ephemerals({ channel: channel.id, user: me });
   const messages = standin.messages(channel.id);
   const items: TimelineItem[] = [

@@ -12,7 +12,7 @@ export class ApiError extends Error {
 }
 
 /** Arguments Slack sends as JSON inside form fields (what WebClient does with nested objects). */
-const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'view'];
+const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'view', 'files'];
 
 export interface DecodedBody {
   args: Json;

@@ -5,8 +5,8 @@ import type { WorkspaceIdentity } from './workspace';
 /**
  * A stored message as the Web API returns it (`chat.postMessage`'s `message`, `conversations.history` items):
  * `type: 'message'`, `team`, `bot_id`/`app_id`/`bot_profile` for app posts, thread fields on parents
- * (`reply_count`, `reply_users`, `latest_reply`) and replies (`parent_user_id`), and `metadata` only when asked for
- * (history/replies need `include_all_metadata=true`).
+ * (`reply_count`, `reply_users`, `latest_reply`) and replies (`parent_user_id`), shared `files` (with `upload` and
+ * `display_as_bot`), and `metadata` only when asked for (history/replies need `include_all_metadata=true`).
  */
 export function toApiMessage(
   msg: StoredMessage,
@@ -36,6 +36,9 @@ export function toApiMessage(
     });
   }
   if (msg.blocks.length > 0) out.blocks = structuredClone(msg.blocks);
+  if (msg.files && msg.files.length > 0) {
+    Object.assign(out, { files: structuredClone(msg.files), upload: true, display_as_bot: false });
+  }
   if (msg.edited) out.edited = { ...msg.edited };
   if (msg.thread_ts) {
     out.thread_ts = msg.thread_ts;

@@ -12,6 +12,9 @@ export async function createSlackStandin(opts: SlackStandinOptions): Promise<Sla
 }
 
 export { SlackStandin, DEFAULT_BOT_TOKEN, DEFAULT_CHANNELS, DEFAULT_USERS } from './standin';
+export type { ExportedChannel } from './standin';
+export type { ExportedFile } from './files';
+export { MAX_UPLOAD_BYTES } from './web-api-files';
 export type { ButtonClick, MessageButtonClick, SlashCommandInput, ViewButtonClick } from './interactions';
 export type { ViewInputDispatch, ViewSubmissionInput } from './view-interactions';
 export type { ViewValue, ViewValues } from './view-state';

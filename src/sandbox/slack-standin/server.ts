@@ -14,7 +14,10 @@ export interface StandinRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
+  /** The body as UTF-8 text. */
   body: string;
+  /** The body's bytes (file uploads). */
+  rawBody: Buffer;
 }
 
 /**
@@ -26,9 +29,10 @@ export type Route = (
   raw: { req: IncomingMessage; res: ServerResponse },
 ) => HttpAnswer | 'handled' | undefined | Promise<HttpAnswer | 'handled' | undefined>;
 
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Larger request bodies are refused (the stand-in's upload limit derives from it). */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -41,7 +45,7 @@ function readBody(req: IncomingMessage): Promise<string> {
         chunks.push(chunk);
       }
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -89,12 +93,14 @@ export class StandinServer {
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', 'http://standin.local');
+      const rawBody = await readBody(req);
       const request: StandinRequest = {
         method: req.method ?? 'GET',
         path: url.pathname,
         query: url.searchParams,
         headers: req.headers,
-        body: await readBody(req),
+        body: rawBody.toString('utf8'),
+        rawBody,
       };
       for (const route of this.routes) {
         const answer = await route(request, { req, res });

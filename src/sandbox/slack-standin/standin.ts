@@ -4,6 +4,8 @@ import { ACK_TIMEOUT_MS, deliver } from './delivery';
 import { applyCommandReply, FORM, formBody, parseRawPayload } from './delivery-bodies';
 import type { Json } from './element-limits';
 import { Failures } from './failures';
+import { fileRoutes } from './file-routes';
+import { FileStore, type ExportedFile } from './files';
 import {
   buildBlockActions,
   buildSlashCommand,
@@ -34,6 +36,7 @@ import type {
   RecordedDelivery,
   SlackStandinOptions,
   StandinChannel,
+  StandinFile,
   StandinIdentity,
   StandinUser,
   StoredMessage,
@@ -46,9 +49,14 @@ import { Workspace, type StandinUserGroup } from './workspace';
 
 export { DEFAULT_BOT_TOKEN, DEFAULT_CHANNELS, DEFAULT_USER_GROUPS, DEFAULT_USERS };
 
+/** A channel with its messages and threads as `exportMessages` saves it, plus the files shared in it. */
+export type ExportedChannel = ReturnType<Workspace['exportChannels']>[number] & { files?: ExportedFile[] };
+
 /**
- * The Slack stand-in: Web API at `/api/<method>`, response_urls at `/response/<id>`, and the Slack side of
- * interactivity (signed deliveries to the bot). State lives in `Workspace`/`ViewsStore`; `onChange` feeds a console.
+ * The Slack stand-in: Web API at `/api/<method>`, response_urls at `/response/<id>`, file upload URLs at
+ * `/upload/<file id>` and files' `url_private` at `/files-pri/…` (see `file-routes.ts`), and the Slack side of
+ * interactivity (signed deliveries to the bot). State lives in `Workspace`/`ViewsStore`/`FileStore`; `onChange`
+ * feeds a console.
  */
 export class SlackStandin {
   readonly calls: RecordedCall[] = [];
@@ -60,6 +68,7 @@ export class SlackStandin {
   private readonly ws: Workspace;
   private readonly viewsStore: ViewsStore;
   private readonly triggers: Triggers;
+  private readonly fileStore: FileStore;
   private readonly failures = new Failures();
   private readonly responseUrls: ResponseUrls;
   private readonly server = new StandinServer();
@@ -88,14 +97,16 @@ export class SlackStandin {
     );
     this.viewsStore = new ViewsStore(this.ws);
     this.triggers = new Triggers(this.now, 4242);
+    this.fileStore = new FileStore(this.identity, () => this.url, this.now);
     const record = (call: RecordedCall) => {
       this.calls.push(call);
       this.ws.emit({ kind: 'api_call', method: call.method });
     };
     this.responseUrls = new ResponseUrls(this.ws, () => this.url, this.failures, record);
+    const botToken = opts.botToken ?? DEFAULT_BOT_TOKEN;
     const webApi = new WebApi(
-      { ws: this.ws, views: this.viewsStore, triggers: this.triggers },
-      { botToken: opts.botToken ?? DEFAULT_BOT_TOKEN, failures: this.failures, record },
+      { ws: this.ws, views: this.viewsStore, triggers: this.triggers, files: this.fileStore },
+      { botToken, failures: this.failures, record },
     );
     this.socketMode = new SocketModeHub(this.server.httpServer, this.identity.appId);
     this.server.addRoute((req) => {
@@ -128,6 +139,9 @@ export class SlackStandin {
       }
       return undefined;
     });
+    this.server.addRoute(
+      fileRoutes({ files: this.fileStore, failures: this.failures, record, now: this.now, botToken }),
+    );
   }
 
   async start(): Promise<this> {
@@ -181,13 +195,20 @@ export class SlackStandin {
     this.ws.setUserGroup(group);
   }
 
-  /** The channels' messages and threads as plain data, for the sandbox to save between runs. */
-  exportMessages(): ReturnType<Workspace['exportChannels']> {
-    return this.ws.exportChannels();
+  /**
+   * The channels' messages and threads as plain data, for the sandbox to save between runs; each channel also
+   * lists the files shared in it with their content (base64), so shared files keep their content.
+   */
+  exportMessages(): ExportedChannel[] {
+    return this.ws.exportChannels().map((c) => {
+      const files = this.fileStore.exportShared(c.id);
+      return files.length > 0 ? { ...c, files } : c;
+    });
   }
 
   /** Restores what exportMessages returned. */
-  importMessages(channels: ReturnType<Workspace['exportChannels']>): void {
+  importMessages(channels: ExportedChannel[]): void {
+    for (const c of channels) this.fileStore.importFiles(c.files);
     this.ws.importChannels(channels);
   }
 
@@ -217,6 +238,19 @@ export class SlackStandin {
         .ephemerals()
         .filter((e) => (!channel || e.channel === channel) && (!filter.user || e.user === filter.user)),
     );
+  }
+
+  /** A completed upload's file object (`files.completeUploadExternal`), with where it is shared; a copy. */
+  file(id: string): StandinFile | undefined {
+    return this.fileStore.file(id);
+  }
+
+  /**
+   * The bytes uploaded for a file id (a copy; also before the upload is completed), undefined when none arrived.
+   * @example standin.fileContent(msg.files[0].id)?.toString('utf8')
+   */
+  fileContent(id: string): Buffer | undefined {
+    return this.fileStore.content(id);
   }
 
   views(): OpenedView[] {

@@ -27,15 +27,66 @@ export interface StoredMessage {
   user: string;
   /** Present on messages posted by the app. */
   bot_id?: string;
-  /** `thread_broadcast` for replies also sent to the channel, `tombstone` for deleted parents with replies. */
+  /**
+   * `thread_broadcast` for replies also sent to the channel, `tombstone` for deleted parents with replies,
+   * `file_share` for messages that share uploaded files.
+   */
   subtype?: string;
   text: string;
   blocks: AnyBlock[];
   metadata?: MessageMetadata;
+  /** Files shared with this message (`files.completeUploadExternal` with a channel), as Slack lists them. */
+  files?: StandinFile[];
   /** Set on replies (the parent's ts) and on parents that have replies (their own ts), like Slack. */
   thread_ts?: string;
   edited?: { user: string; ts: string };
   replies: StoredMessage[];
+}
+
+/**
+ * An uploaded file as Slack's file object describes it (the fields a client reads; `files.completeUploadExternal`
+ * answers with it and file-share messages carry it in `files`). Content: `SlackStandin.fileContent(id)`.
+ */
+export interface StandinFile {
+  id: string;
+  /** Unix seconds. */
+  created: number;
+  timestamp: number;
+  /** The `filename` given to `files.getUploadURLExternal`. */
+  name: string;
+  /** `title` given on completion, else the name. */
+  title: string;
+  mimetype: string;
+  /** Slack's short type: `text`, `json`, `csv`, `png`, …, `binary` when nothing fits (or the `snippet_type`). */
+  filetype: string;
+  /** Human-readable type: `Plain Text`, `JSON`, `PNG`, … */
+  pretty_type: string;
+  /** Uploader (the bot's user id). */
+  user: string;
+  user_team: string;
+  editable: boolean;
+  /** Bytes actually uploaded. */
+  size: number;
+  /** `snippet` when a `snippet_type` was given, else `hosted`. */
+  mode: 'hosted' | 'snippet';
+  is_external: boolean;
+  external_type: string;
+  is_public: boolean;
+  public_url_shared: boolean;
+  display_as_bot: boolean;
+  username: string;
+  /** Served by the stand-in to requests with the bot token (`Authorization: Bearer …`), like Slack. */
+  url_private: string;
+  url_private_download: string;
+  permalink: string;
+  alt_txt?: string;
+  /** Public channels, private channels and DMs the file was shared in. */
+  channels: string[];
+  groups: string[];
+  ims: string[];
+  comments_count: number;
+  has_rich_preview: boolean;
+  file_access: string;
 }
 
 /** An ephemeral message: shown to one user only, never in history, editable only through its response_url. */

@@ -5,12 +5,13 @@ import type { RecordedCall, StandinUser } from './types';
 import { chatMethods } from './web-api-chat';
 import type { ApiContext, MethodHandler } from './web-api-context';
 import { conversationMethods } from './web-api-conversations';
+import { fileMethods } from './web-api-files';
 import { userGroupMethods } from './web-api-usergroups';
 import { viewMethods } from './web-api-views';
 
 /** Scopes the stand-in's bot token claims (sent as `X-OAuth-Scopes`, which WebClient copies into results). */
 const SCOPES =
-  'chat:write,chat:write.public,commands,users:read,channels:read,channels:history,groups:read,usergroups:read';
+  'chat:write,chat:write.public,commands,users:read,channels:read,channels:history,groups:read,usergroups:read,files:write';
 
 const authTest: MethodHandler = (_args, { ws }) => ({
   url: `https://${ws.identity.teamDomain}.slack.com/`,
@@ -66,6 +67,7 @@ export const METHODS: Record<string, MethodHandler> = {
   ...conversationMethods,
   ...viewMethods,
   ...userGroupMethods,
+  ...fileMethods,
 };
 
 export interface ApiRequest {
@@ -79,7 +81,8 @@ export interface ApiRequest {
 export interface HttpAnswer {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** Text, or bytes (file downloads). */
+  body: string | Buffer;
 }
 
 /**

@@ -6,6 +6,7 @@ import type {
   MessageMetadata,
   StandinChange,
   StandinChannel,
+  StandinFile,
   StandinIdentity,
   StandinUser,
   StoredMessage,
@@ -48,6 +49,9 @@ export interface NewMessage {
   metadata?: MessageMetadata;
   threadTs?: string;
   broadcast?: boolean;
+  /** Shared files (a `file_share` message). */
+  files?: StandinFile[];
+  subtype?: string;
 }
 
 export class Workspace {
@@ -197,6 +201,8 @@ export class Workspace {
       text: input.text,
       blocks: input.blocks,
       ...(input.metadata ? { metadata: input.metadata } : {}),
+      ...(input.subtype ? { subtype: input.subtype } : {}),
+      ...(input.files ? { files: structuredClone(input.files) } : {}),
       replies: [],
     };
     if (parent) {
@@ -240,6 +246,7 @@ export class Workspace {
     if (msg.replies.length > 0) {
       Object.assign(msg, { subtype: 'tombstone', text: 'This message was deleted.', blocks: [] });
       delete msg.metadata;
+      delete msg.files;
     } else {
       state.byTs.delete(ts);
       state.messages = state.messages.filter((m) => m !== msg);

@@ -97,7 +97,8 @@ export function approvalCard(view: ApprovalView): { text: string; blocks: KnownB
   const f = view.finding;
   const label = typeof plan.label === 'string' && plan.label ? plan.label : view.label;
   const header = `${label} requested by <@${request.requester}>`;
-  const target = typeof plan.target === 'string' && plan.target ? plan.target : (plan.roleArn ?? f.resource);
+  const target =
+    typeof plan.target === 'string' && plan.target ? plan.target : (plan.roleArn ?? f?.resource ?? '');
   const blocks: KnownBlock[] = [
     {
       type: 'section',

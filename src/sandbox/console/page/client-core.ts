@@ -128,9 +128,23 @@ export const CORE_JS = String.raw`(function () {
     var html = s.messages || '<div class="empty">No messages yet. Inject a sample finding from the menu at the top right.</div>';
     if (html === lastMessages) return;
     var box = C.$('#messages');
+    var open = openPreviews(box);
     box.innerHTML = html;
+    reopen(box, open);
     lastMessages = html;
     if (stick) box.scrollTop = box.scrollHeight;
+  }
+
+  /** File previews the person opened stay open when the timeline or thread is re-rendered. */
+  function openPreviews(root) {
+    return Array.prototype.map.call(root.querySelectorAll('details[data-keep-open][open]'), function (d) {
+      return d.getAttribute('data-keep-open');
+    });
+  }
+  function reopen(root, keys) {
+    root.querySelectorAll('details[data-keep-open]').forEach(function (d) {
+      if (keys.indexOf(d.getAttribute('data-keep-open')) >= 0) d.open = true;
+    });
   }
 
   /** Like Slack, the channel stays scrolled to the newest message unless the person scrolled up. */
@@ -152,7 +166,9 @@ export const CORE_JS = String.raw`(function () {
     if (s.threadHtml === lastThread) return;
     var body = C.$('#thread-content');
     var atBottom = body.scrollHeight - body.scrollTop - body.clientHeight < 80;
+    var open = openPreviews(body);
     body.innerHTML = s.threadHtml;
+    reopen(body, open);
     if (atBottom || lastThread === '' || lastThread === null) body.scrollTop = body.scrollHeight;
     lastThread = s.threadHtml;
   }

@@ -1,6 +1,6 @@
 /**
- * Console CSS, part 2: messages (avatars, heads, ephemerals, thread summaries, day dividers), mrkdwn, Block Kit
- * blocks and buttons, confirm dialogs, modals and their inputs.
+ * Console CSS, part 2: messages (avatars, heads, ephemerals, thread summaries, day dividers, file cards), mrkdwn,
+ * Block Kit blocks and buttons, confirm dialogs, modals and their inputs.
  */
 export const BLOCKS_CSS = `
 .day-divider { position: relative; text-align: center; margin: 12px 0 4px; }
@@ -21,6 +21,19 @@ export const BLOCKS_CSS = `
 .msg-note { font-size: 13px; color: var(--muted); }
 .msg-content { word-wrap: break-word; overflow-wrap: anywhere; }
 .edited { display: block; font-size: 12px; color: var(--muted); margin-top: -2px; }
+.msg-files { display: flex; flex-direction: column; gap: 6px; margin: 4px 0; max-width: 560px; }
+.file-card { border: 1px solid var(--border); border-radius: 8px; background: #fff; padding: 8px 12px; }
+.file-head { display: flex; align-items: center; gap: 10px; }
+.file-icon { font-size: 24px; line-height: 1; }
+.file-meta { flex: 1; min-width: 0; }
+.file-title { font-weight: 700; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.file-sub { font-size: 12px; color: var(--muted); }
+.file-download { font-size: 13px; font-weight: 700; color: var(--link); text-decoration: none; }
+.file-download:hover { text-decoration: underline; }
+.file-preview { margin-top: 6px; }
+.file-preview summary { cursor: pointer; font-size: 13px; color: var(--link); }
+.file-text { max-height: 360px; overflow: auto; }
+.file-note { font-size: 12px; margin-top: 4px; }
 .msg-ephemeral { background: #f8f8f8; border-left: 3px solid #c7c7c7; }
 .eph-note { font-size: 13px; color: var(--muted); margin-bottom: 2px; }
 .thread-summary { display: flex; width: fit-content; align-items: center; gap: 6px; margin-top: 4px; padding: 3px 6px 3px 3px; border: 1px solid transparent; border-radius: 6px; font-size: 13px; }

@@ -1,6 +1,6 @@
 /**
  * What the renderers need to know besides the blocks: who is who (mentions, authors), which channel is which,
- * the viewer (ephemerals, modals), the clock and the viewer's time zone (dates).
+ * the viewer (ephemerals, modals), the clock and the viewer's time zone (dates), and uploaded files' content.
  */
 import type { StandinChannel, StandinUser } from '../../slack-standin';
 
@@ -14,6 +14,8 @@ export interface RenderContext {
   timeZone: string;
   /** Milliseconds, for "Today"/"ago" wording. */
   now: number;
+  /** An uploaded file's bytes by file id (previews in file cards); without it, cards show no content. */
+  fileContent?: (id: string) => Uint8Array | undefined;
 }
 
 export function renderContext(args: {
@@ -23,6 +25,7 @@ export function renderContext(args: {
   me: string;
   timeZone?: string;
   now?: number;
+  fileContent?: (id: string) => Uint8Array | undefined;
 }): RenderContext {
   const users = new Map<string, { name: string; isBot: boolean }>();
   users.set(args.bot.id, { name: args.bot.name, isBot: true });
@@ -33,6 +36,7 @@ export function renderContext(args: {
     me: args.me,
     timeZone: validTimeZone(args.timeZone),
     now: args.now ?? Date.now(),
+    ...(args.fileContent ? { fileContent: args.fileContent } : {}),
   };
 }
 

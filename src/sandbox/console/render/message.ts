@@ -1,14 +1,15 @@
 /**
  * Messages as Slack shows them in a channel or thread: avatar, author (with an APP badge for the bot), time,
- * Block Kit content (or the mrkdwn `text` when there are no blocks), "(edited)", thread summaries ("3 replies"),
- * thread broadcasts, deleted-parent tombstones, and ephemerals marked "Only visible to you". Day dividers
- * separate days in the channel timeline.
+ * Block Kit content (or the mrkdwn `text` when there are no blocks), shared files as cards, "(edited)", thread
+ * summaries ("3 replies"), thread broadcasts, deleted-parent tombstones, and ephemerals marked "Only visible to
+ * you". Day dividers separate days in the channel timeline.
  */
 import type { AnyBlock } from '@slack/types';
 import type { Ephemeral, StoredMessage } from '../../slack-standin';
 import { renderBlocks } from './blocks';
 import { avatarClass, initials, nameOf, type RenderContext } from './context';
 import { dayLabel, messageTime, messageTooltip } from './dates';
+import { renderFiles } from './files';
 import { attrs, esc } from './html';
 import { renderMrkdwn } from './mrkdwn';
 
@@ -88,7 +89,10 @@ export function renderMessage(
       : '';
   const edited = msg.edited ? '<span class="edited">(edited)</span>' : '';
   const summary = opts.inThread ? '' : threadSummary(msg, ctx);
-  return `<div${a}>${avatar(msg.user, ctx)}<div class="msg-body">${head(msg.user, msg.ts, ctx)}${broadcast}${content(msg, ctx)}${edited}${summary}</div></div>`;
+  const files = renderFiles(msg.files, ctx, msg.ts);
+  // A file share without a comment shows just the files.
+  const body = files && msg.blocks.length === 0 && msg.text === '' ? '' : content(msg, ctx);
+  return `<div${a}>${avatar(msg.user, ctx)}<div class="msg-body">${head(msg.user, msg.ts, ctx)}${broadcast}${body}${files}${edited}${summary}</div></div>`;
 }
 
 /** An ephemeral: only its recipient sees it, and Slack says so. */
