@@ -81,6 +81,7 @@ function parse(raw: unknown): AttachPolicyParams {
   return r.data;
 }
 
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 const userList = (ids: readonly string[]) =>
   ids.map((a) => `<@${a}>`).join(', ') || 'nobody (no approval needed)';
 
@@ -163,10 +164,10 @@ export function createAttachPolicyRemedy(deps: AttachRemedyDeps): SubjectRemedy 
         ...detach.map((d) => `- detach ${d.name} (${d.arn})`),
       ].join('\n'),
       notes: [
-        `Generated from ${job.days} days of CloudTrail activity of role ${roleName} (${result.summary.actions.length} actions in ${result.summary.services.length} services).`,
+        `Generated from ${job.days} days of CloudTrail activity of role ${roleName} (${plural(result.summary.actions.length, 'action')} in ${plural(result.summary.services.length, 'service')}).`,
         ...(result.incomplete ? ['Access Analyzer says the policy may not cover all the activity.'] : []),
         warnings > 0
-          ? `ValidatePolicy: no errors, ${validation.securityWarnings.length} security warnings, ${validation.warnings.length} warnings (see the policy message).`
+          ? `ValidatePolicy: no errors, ${plural(validation.securityWarnings.length, 'security warning')}, ${plural(validation.warnings.length, 'warning')} (see the policy message).`
           : 'ValidatePolicy: no errors or warnings on the filled policy.',
         detach.length > 0
           ? `Also detaches ${detach.map((d) => d.name).join(', ')} (reversible with Revert detach).`
@@ -218,6 +219,15 @@ export function createAttachPolicyRemedy(deps: AttachRemedyDeps): SubjectRemedy 
   };
 
   async function applyAttach(plan: AttachPolicyPlan, request: RemedyRequest) {
+    // Another attach request of this job, pending at the same time, was carried out first: its attachment (and
+    // what it detached, which Revert detach needs) stands, and this one changes nothing. A retry of this very
+    // request (a crash after IAM changed) finds its own attachment and goes on: every step is idempotent.
+    const { attachment } = await loadJob(plan.jobId);
+    if (attachment && attachment.requestId !== request.id) {
+      throw new AttachRefusedError(
+        `This policy was attached already by request \`${attachment.requestId}\`; nothing changed.`,
+      );
+    }
     const arns: string[] = [];
     for (const policy of plan.policies) {
       const { policyArn } = await attacher.createPolicy(
@@ -229,10 +239,12 @@ export function createAttachPolicyRemedy(deps: AttachRemedyDeps): SubjectRemedy 
       arns.push(policyArn);
     }
     for (const d of plan.detach) await attacher.detach(plan.roleName, d.arn);
-    await recordOnJob(plan.jobId, (job) =>
-      job.attachment?.requestId === request.id
-        ? job.attachment
-        : { requestId: request.id, policyArns: arns, detached: plan.detach, at: clock.now() },
+    // First record wins: a concurrent attach that slipped past the check above never erases what the first one
+    // detached (Revert detach needs it).
+    await recordOnJob(
+      plan.jobId,
+      (job) =>
+        job.attachment ?? { requestId: request.id, policyArns: arns, detached: plan.detach, at: clock.now() },
     );
     await deps.refresh(plan.jobId).catch(() => undefined);
     const detached = plan.detach.length

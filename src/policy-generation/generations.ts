@@ -4,8 +4,9 @@
  * safely on several replicas:
  * - start: the job is stored first (its id comes from the Slack command, so a redelivery is the same job),
  *   then the message is posted, then GetRole/GetUser and StartPolicyGeneration run with the job id as client
- *   token (a retried start returns the same Access Analyzer job). A crash anywhere leaves the job STARTING with
- *   a `nextPollAt`, and `runDue` resumes the start.
+ *   token (a retried start returns the same Access Analyzer job). Only the delivery that stored the job posts
+ *   and starts it (a redelivery takes over only after that one's lease ran out). A crash anywhere leaves the job
+ *   STARTING with a `nextPollAt`, and `runDue` resumes the start.
  * - poll (`runDue`): each due job is claimed by a conditional write that moves its `nextPollAt` forward (one
  *   replica polls it), then GetGeneratedPolicy; IN_PROGRESS → next poll with backoff (./job POLL_DELAYS_MS);
  *   SUCCEEDED → the result (./result) is stored and shown, the policy uploaded as a file when it is too long;
@@ -177,10 +178,28 @@ export function createGenerations(deps: GenerationDeps): Generations {
     return started.job;
   };
 
+  /**
+   * The job of a command delivered again, or of a concurrent delivery that created it first. The delivery that
+   * created the job posts its message and starts it; another one takes over only once that one's lease ran out
+   * (it died before posting), by claiming the job first, so two deliveries never post two messages.
+   */
+  const redelivered = async (job: GenerationJobRecord, channel: string) => {
+    const elsewhere = (j: GenerationJobRecord) => j.message !== undefined && j.message.channel !== channel;
+    if (job.message || job.status !== 'STARTING' || (job.nextPollAt ?? 0) > clock.now()) {
+      return { job, fallback: elsewhere(job) };
+    }
+    const claim = await write(job, { nextPollAt: clock.now() + POLL_LEASE_MS });
+    if (!claim.won) return { job: claim.job, fallback: elsewhere(claim.job) };
+    const posted = await postMessage(claim.job, channel);
+    return { job: await startJob(posted.job), fallback: posted.fallback };
+  };
+
   async function start(input: StartInput) {
     const existing = await store.get(input.jobId);
-    if (existing) return postMessage(existing, input.channel);
+    if (existing) return redelivered(existing, input.channel);
     const open = await store.openFor(input.request.kind, input.request.name);
+    // A concurrent delivery of this same command stored the job meanwhile: it is this job, not another one.
+    if (open?.id === input.jobId) return redelivered(open, input.channel);
     if (open) {
       const where = open.message ? ` (see the message in <#${open.message.channel}>)` : '';
       throw new GenerationRefusedError(
@@ -202,8 +221,8 @@ export function createGenerations(deps: GenerationDeps): Generations {
       // If this process dies before the start is done, runDue resumes it from here.
       nextPollAt: now + POLL_LEASE_MS,
     });
+    if (!created.created) return redelivered(created.job, input.channel);
     const posted = await postMessage(created.job, input.channel);
-    if (!created.created) return posted;
     log.info(
       { jobId: input.jobId, principal: input.request, requester: input.requester },
       'policy generation requested',
