@@ -17,10 +17,17 @@
 import type { Logger } from 'pino';
 import type { PolicyAttacher } from '../aws/iam-policies';
 import type { PolicyGenerator } from '../aws/policy-generation';
-import { AppError, errorMessage } from '../errors';
+import { AppError, AwsCallError, errorMessage } from '../errors';
 import type { Clock, SlackRef } from '../findings/ports';
 import { generationWindow, type GenerateRequest } from './command';
-import { type GenerationJobRecord, OPEN_STATUSES, nextPollDelay, timedOut, formatElapsed } from './job';
+import {
+  type GenerationJobRecord,
+  type GenerationResult,
+  OPEN_STATUSES,
+  nextPollDelay,
+  timedOut,
+  formatElapsed,
+} from './job';
 import { type GenerationJobStore, type GenerationMessenger, type JobChanges, JobChangedError } from './ports';
 import { buildResult } from './result';
 
@@ -87,6 +94,35 @@ class GenerationRefusedError extends AppError {
 }
 
 const why = (err: unknown) => (err instanceof AppError ? err.userMessage : errorMessage(err));
+
+/** AWS errors that polling again will not cure: permissions, an unknown job. */
+const isLasting = (err: unknown) =>
+  err instanceof AwsCallError &&
+  ['AccessDeniedException', 'AccessDenied', 'ValidationException', 'ResourceNotFoundException'].includes(
+    err.awsCode,
+  );
+
+/** At most this many gap entries and ValidatePolicy notes per severity are kept (DynamoDB items are ≤ 400 KB). */
+export const RESULT_LIST_MAX = 200;
+
+/** The result as stored: long lists cut to RESULT_LIST_MAX, with a note saying how much was left out. */
+export function capResult(result: GenerationResult): GenerationResult {
+  const notes = [...result.notes];
+  const cut = <T>(list: T[] | undefined, what: string): T[] | undefined => {
+    if (!list || list.length <= RESULT_LIST_MAX) return list;
+    notes.push(`${list.length - RESULT_LIST_MAX} more ${what} not kept (first ${RESULT_LIST_MAX} shown).`);
+    return list.slice(0, RESULT_LIST_MAX);
+  };
+  const v = result.validation;
+  const gap = cut(result.gap, 'gap entries');
+  const validation = v && {
+    errors: cut(v.errors, 'ValidatePolicy errors') ?? [],
+    securityWarnings: cut(v.securityWarnings, 'ValidatePolicy security warnings') ?? [],
+    warnings: cut(v.warnings, 'ValidatePolicy warnings') ?? [],
+    suggestions: cut(v.suggestions, 'ValidatePolicy suggestions') ?? [],
+  };
+  return { ...result, notes, ...(gap ? { gap } : {}), ...(validation ? { validation } : {}) };
+}
 const SLACK_CHANNEL_ERRORS = /channel_not_found|not_in_channel|is_archived|restricted_action/;
 
 export function createGenerations(deps: GenerationDeps): Generations {
@@ -139,6 +175,8 @@ export function createGenerations(deps: GenerationDeps): Generations {
 
   /** GetRole/GetUser, then StartPolicyGeneration (client token = job id); FAILED with the reason on refusal. */
   const startJob = async (job: GenerationJobRecord): Promise<GenerationJobRecord> => {
+    // Cancelled (or ended) meanwhile, e.g. between the post and its write: never start it again.
+    if (job.status !== 'STARTING') return job;
     let awsJobId: string;
     let principalArn: string;
     try {
@@ -222,7 +260,14 @@ export function createGenerations(deps: GenerationDeps): Generations {
       nextPollAt: now + POLL_LEASE_MS,
     });
     if (!created.created) return redelivered(created.job, input.channel);
-    const posted = await postMessage(created.job, input.channel);
+    let posted: Awaited<ReturnType<typeof postMessage>>;
+    try {
+      posted = await postMessage(created.job, input.channel);
+    } catch (err) {
+      // The requester is told (the error goes back to them); nothing is left to start later behind their back.
+      await write(created.job, end('FAILED', `The progress message could not be posted: ${why(err)}`));
+      throw err;
+    }
     log.info(
       { jobId: input.jobId, principal: input.request, requester: input.requester },
       'policy generation requested',
@@ -243,45 +288,73 @@ export function createGenerations(deps: GenerationDeps): Generations {
       await show(failed);
       return;
     }
-    const saved = await write(job, {
+    result = capResult(result);
+    const done: JobChanges = {
       status: 'SUCCEEDED',
       result,
       completedAt: awsJob.completedOn ? Date.parse(awsJob.completedOn) : clock.now(),
       nextPollAt: undefined,
       error: undefined,
-    });
+    };
+    // The file goes up before SUCCEEDED is written: a crash in between polls again and uploads again (a
+    // duplicate file), where the other order could leave a message pointing at a file that never came.
+    const shown = { ...job, ...done } as GenerationJobRecord;
+    if (job.message && messenger.needsFile(shown)) {
+      try {
+        await messenger.uploadPolicy(job.message, shown);
+      } catch (err) {
+        log.warn({ jobId: job.id, err: errorMessage(err) }, 'policy file upload failed');
+        await messenger
+          .threadReply(
+            job.message,
+            `:warning: The policy is too long for the message and the file upload failed: ${why(err)}`,
+          )
+          .catch(() => undefined);
+      }
+    }
+    let saved: { job: GenerationJobRecord; won: boolean };
+    try {
+      saved = await write(job, done);
+    } catch (err) {
+      // Not a lost race (that returns): the item cannot be written (e.g. too large). Say so instead of retrying.
+      log.error({ jobId: job.id, err: errorMessage(err) }, 'policy generation result not stored');
+      const { job: failed } = await write(
+        job,
+        end('FAILED', `The policy was generated but the bot could not store the result: ${why(err)}`),
+      );
+      await show(failed);
+      return;
+    }
     if (!saved.won) return;
     log.info(
       { jobId: job.id, actions: result.summary.actions.length, parts: result.policies.length },
       'policy generated',
     );
     await show(saved.job);
-    if (saved.job.message && messenger.needsFile(saved.job)) {
-      try {
-        await messenger.uploadPolicy(saved.job.message, saved.job);
-      } catch (err) {
-        log.warn({ jobId: job.id, err: errorMessage(err) }, 'policy file upload failed');
-        await messenger
-          .threadReply(
-            saved.job.message,
-            `:warning: The policy is too long for the message and the file upload failed: ${why(err)}`,
-          )
-          .catch(() => undefined);
-      }
-    }
   };
 
   /** One look at a claimed job. */
   const poll = async (job: GenerationJobRecord) => {
     const now = clock.now();
+    const late = timedOut(job, now, settings.timeoutMs);
     if (job.status === 'STARTING') {
+      if (late) {
+        // A start that never got through (Slack or AWS kept failing): end it, so the principal is free again.
+        const { job: ended } = await write(
+          job,
+          end('FAILED', `The generation could not be started within ${formatElapsed(settings.timeoutMs)}.`),
+        );
+        await show(ended);
+        return;
+      }
       const posted = job.message ? job : (await postMessage(job, settings.fallbackChannel)).job;
       await startJob(posted);
       return;
     }
     if (!job.awsJobId) return;
-    if (timedOut(job, now, settings.timeoutMs)) {
-      await generator.cancel(job.awsJobId).catch(() => undefined);
+    const awsJobId = job.awsJobId;
+    const timeOut = async () => {
+      await generator.cancel(awsJobId).catch(() => undefined);
       const { job: ended } = await write(
         job,
         end(
@@ -290,18 +363,26 @@ export function createGenerations(deps: GenerationDeps): Generations {
         ),
       );
       await show(ended);
-      return;
-    }
+    };
     let awsJob;
     try {
-      awsJob = await generator.status(job.awsJobId);
+      awsJob = await generator.status(awsJobId);
     } catch (err) {
+      if (isLasting(err)) {
+        // Polling again would fail the same way until the timeout: say what is wrong now.
+        const { job: failed } = await write(job, end('FAILED', `The bot cannot follow the job: ${why(err)}`));
+        await show(failed);
+        return;
+      }
+      if (late) return timeOut();
       log.warn({ jobId: job.id, err: errorMessage(err) }, 'GetGeneratedPolicy failed; polling again later');
       await write(job, { polls: job.polls + 1, nextPollAt: now + nextPollDelay(job.polls + 1) });
       return;
     }
     switch (awsJob.status) {
       case 'IN_PROGRESS': {
+        // The status is read first, so a job that finished just before the deadline keeps its result.
+        if (late) return timeOut();
         const { job: next, won } = await write(job, {
           polls: job.polls + 1,
           nextPollAt: now + nextPollDelay(job.polls + 1),
@@ -356,8 +437,9 @@ export function createGenerations(deps: GenerationDeps): Generations {
         const outcome = await generator.cancel(job.awsJobId);
         // CANCELED already (a retry of this loop, or a second click): record it as cancelled here.
         if (outcome.alreadyFinished && outcome.status !== 'CANCELED') {
-          // It finished first: let the poll record how, right now.
-          await runDue().catch(() => undefined);
+          // It finished first: record how, right now (claimed like any poll, so no replica does it twice).
+          const claim = await write(job, { nextPollAt: clock.now() + POLL_LEASE_MS });
+          if (claim.won) await poll(claim.job).catch(() => undefined);
           throw new GenerationRefusedError(
             `The policy generation had already ended (${outcome.status.toLowerCase()}) when Cancel was clicked.`,
           );

@@ -56,6 +56,8 @@ export interface JobAttachment {
   /** The managed policies detached in the same change; re-attached by a revert. */
   detached: { name: string; arn: string }[];
   at: number;
+  /** Set when the change failed midway: what went wrong (the policies listed are what was done). */
+  partial?: string;
   /** Set once a revert put the detached policies back. */
   revertedAt?: number;
   revertRequestId?: string;

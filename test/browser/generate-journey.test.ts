@@ -165,7 +165,7 @@ describe('/iam-generate in a browser', () => {
     expect(shown).toContain(
       `Generated from 30 days of CloudTrail activity of role ${ROLE} (3 actions in 1 service).`,
     );
-    expect(shown).toContain('ValidatePolicy: no errors or warnings on the filled policy.');
+    expect(shown).toContain('ValidatePolicy on the filled policy: no errors or warnings.');
     expect(shown).toContain('Also detaches AdministratorAccess (reversible with Revert detach).');
     expect(shown).toContain('0/1 from @Aaron Approver, @Beatrice Approver');
     expect(await attachedToRole()).toEqual([{ PolicyName: 'AdministratorAccess', PolicyArn: ADMIN_ARN }]);

@@ -341,7 +341,7 @@ function attachBlocks(job: GenerationJobRecord): KnownBlock[] {
       type: 'context',
       elements: [
         mrkdwn(
-          `Request attach: ${fill}optionally detach broad policies; nothing changes until someone else approves.`,
+          `Request attach: ${fill}optionally detach broad policies; nothing changes until the request is approved.`,
         ),
       ],
     },
@@ -358,7 +358,9 @@ function attachmentBlocks(job: GenerationJobRecord): KnownBlock[] {
     '%d more',
   );
   const lines = [
-    `📎 Attached ${arns || 'the policy'} (request ${safeText(att.requestId, 100, code)}) ${slackDate(new Date(att.at).toISOString())}`,
+    att.partial
+      ? `⚠️ Only partly done (request ${safeText(att.requestId, 100, code)}): ${arns ? `attached ${arns}` : 'nothing attached'}. It failed: ${safeText(att.partial, 600)}`
+      : `📎 Attached ${arns || 'the policy'} (request ${safeText(att.requestId, 100, code)}) ${slackDate(new Date(att.at).toISOString())}`,
   ];
   const detachedList = joinWithin(
     att.detached.map((d) => `${safeText(d.name, 140, code)}`),

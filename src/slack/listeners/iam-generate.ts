@@ -50,6 +50,23 @@ export function jobIdFor(command: Pick<SlashCommand, 'team_id' | 'trigger_id'>):
   return createHash('sha256').update(`${command.team_id}:${command.trigger_id}`).digest('hex').slice(0, 32);
 }
 
+/**
+ * A refusal of the attach request, with what the requester typed: the modal is closed by then (the checks that
+ * need AWS run after the ack), so they can start again without retyping from memory.
+ */
+function withTypedValues(err: unknown, values: Record<string, string[]>): unknown {
+  if (!(err instanceof AppError)) return err;
+  const typed = Object.entries(values)
+    .map(([name, list]) => `\`\${${name}}\` = ${list.map((v) => `\`${v.replace(/`/g, "'")}\``).join(', ')}`)
+    .join('; ');
+  if (!typed) return err;
+  const wrapped = new AppError(err.code, err.message, `${err.userMessage}\nYou typed: ${typed}`, {
+    cause: err,
+  });
+  wrapped.visibility = err.visibility;
+  return wrapped;
+}
+
 class NotYoursError extends AppError {
   constructor(message: string) {
     super('generation_not_allowed', message, message);
@@ -67,7 +84,13 @@ export function registerGenerateListeners(app: App, deps: GenerateListenerDeps, 
       );
       return;
     }
-    await deps.reportError(err, where);
+    // response_url works where the bot is not a member (an ephemeral through the Web API would not).
+    const incident = randomUUID().slice(0, 8);
+    deps.log.error({ incident, err: errorMessage(err), ...where }, 'iam-generate failed');
+    await respond({
+      response_type: 'ephemeral',
+      text: `:x: Something went wrong on our side (incident \`${incident}\`); the team running the bot can look it up in the logs.`,
+    }).catch(() => undefined);
   };
 
   app.command(GENERATE_COMMAND, async ({ ack, command, respond }) => {
@@ -167,7 +190,7 @@ export function registerGenerateListeners(app: App, deps: GenerateListenerDeps, 
       } catch (err) {
         deps.log.info({ jobId: meta.jobId, err: errorMessage(err) }, 'attach request refused');
         await deps.reportError(
-          err,
+          withTypedValues(err, form.values),
           job?.message ? { user, channel: job.message.channel, threadTs: job.message.ts } : { user },
         );
       }
