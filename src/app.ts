@@ -150,7 +150,7 @@ export function createBot(deps: BotDeps): Bot {
     store: stores.generations,
     generator,
     attacher,
-    messenger: createGenerationMessenger(app.client, clock),
+    messenger: createGenerationMessenger(app.client, clock, messenger),
     clock,
     log,
     settings: { ...config.policyGeneration, fallbackChannel: config.slack.findingsChannelId },

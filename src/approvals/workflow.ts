@@ -188,6 +188,22 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
     await deps.sync(request.findingId, { justChanged: true });
   };
 
+  /** Runs the remedy's plan, then checks the chain it calls for (a broad archive rule adds a stage) can be completed. */
+  async function planned(
+    remedy: AnyRemedy,
+    plan: () => Promise<Record<string, unknown>>,
+    input: { action: ApprovalAction; requester: string },
+    groups: Awaited<ReturnType<typeof groupsFor>>,
+    baseCheck: Extract<ReturnType<typeof canRequest>, { kind: 'allowed' }>,
+  ): Promise<{ plan: Record<string, unknown>; chain: ApprovalRequest['chain'] }> {
+    const made = await plan();
+    const allowed = remedy.chainOptions
+      ? canRequest(policy, input.action, input.requester, groups, remedy.chainOptions(made))
+      : baseCheck;
+    if (allowed.kind === 'refused') throw new RefusedError(allowed.reason);
+    return { plan: made, chain: allowed.chain };
+  }
+
   async function request(input: RequestInput): Promise<StoredApproval> {
     const remedy = mustRemedy(input.action);
     if (isSubjectRemedy(remedy)) throw new Error(`${input.action} is not about a finding: use requestAbout`);
@@ -224,13 +240,13 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
     let plan: Record<string, unknown>;
     let chain: ApprovalRequest['chain'];
     try {
-      plan = await remedy.plan(rec, input.params);
-      // The plan may call for more stages (a broad archive rule); check the full chain can be completed.
-      const allowed = remedy.chainOptions
-        ? canRequest(policy, input.action, input.requester, groups, remedy.chainOptions(plan))
-        : baseCheck;
-      if (allowed.kind === 'refused') throw new RefusedError(allowed.reason);
-      chain = allowed.chain;
+      ({ plan, chain } = await planned(
+        remedy,
+        () => remedy.plan(rec, input.params),
+        input,
+        groups,
+        baseCheck,
+      ));
     } catch (err) {
       await free();
       await record({ ...base, phase: 'failed', at: iso(clock.now()), error: errorMessage(err) }, rec.finding);
@@ -281,12 +297,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
     let plan: Record<string, unknown>;
     let chain: ApprovalRequest['chain'];
     try {
-      plan = await remedy.plan(input.params);
-      const allowed = remedy.chainOptions
-        ? canRequest(policy, input.action, input.requester, groups, remedy.chainOptions(plan))
-        : baseCheck;
-      if (allowed.kind === 'refused') throw new RefusedError(allowed.reason);
-      chain = allowed.chain;
+      ({ plan, chain } = await planned(remedy, () => remedy.plan(input.params), input, groups, baseCheck));
     } catch (err) {
       await record({ ...base, phase: 'failed', at: iso(clock.now()), error: errorMessage(err) });
       throw err;

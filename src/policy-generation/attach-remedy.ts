@@ -310,7 +310,10 @@ export function createAttachPolicyRemedy(deps: AttachRemedyDeps): SubjectRemedy 
     } catch (err) {
       // Part of the change happened: record it, so the message, the log and Revert detach tell the truth.
       if (arns.length > 0 || detached.length > 0) {
-        const why = err instanceof AppError ? err.userMessage : errorMessage(err);
+        // The failed call's own "Nothing changed." is about that call only: next to what was done, it misleads.
+        const why = (err instanceof AppError ? err.userMessage : errorMessage(err))
+          .replace(/\s*Nothing changed\./g, '')
+          .trim();
         await record(why).catch(() => undefined);
         await deps.refresh(plan.jobId).catch(() => undefined);
         const done = [

@@ -5,7 +5,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import { SlackCallError } from '../errors';
-import type { Clock } from '../findings/ports';
+import type { Clock, FindingMessenger } from '../findings/ports';
 import type { GenerationMessenger } from '../policy-generation/ports';
 import { slackCall } from './call';
 import {
@@ -14,7 +14,7 @@ import {
   policyFileName,
   policyFitsInline,
 } from './blocks/generation-message';
-import { clip, code } from './text';
+import { code } from './text';
 
 /** A typical generation takes a few minutes: the progress estimate's time scale. */
 export const TYPICAL_GENERATION_MS = 3 * 60_000;
@@ -22,6 +22,8 @@ export const TYPICAL_GENERATION_MS = 3 * 60_000;
 export function createGenerationMessenger(
   client: WebClient,
   clock: Clock,
+  /** Thread notes go through the findings messenger (one place that posts plain replies). */
+  replies: Pick<FindingMessenger, 'threadReply'>,
   typicalMs = TYPICAL_GENERATION_MS,
 ): GenerationMessenger {
   const render = (job: Parameters<GenerationMessenger['post']>[1]) =>
@@ -59,15 +61,6 @@ export function createGenerationMessenger(
       );
     },
 
-    async threadReply(ref, text) {
-      await slackCall('chat.postMessage', () =>
-        client.chat.postMessage({
-          channel: ref.channel,
-          thread_ts: ref.ts,
-          text: clip(text, 3900),
-          unfurl_links: false,
-        }),
-      );
-    },
+    threadReply: (ref, text) => replies.threadReply(ref, text),
   };
 }

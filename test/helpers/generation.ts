@@ -53,6 +53,15 @@ export interface GenerationHarness extends Harness {
   openAttachModal(jobId: string, user?: string): Promise<OpenedView>;
   /** The newest approval request message in the job message's thread. */
   attachRequest(jobId: string, before?: ReadonlySet<string>): Promise<StoredMessage>;
+  /**
+   * Clicks Request attach as `user`, submits the placeholder values (name → value) and the ARNs to detach, and
+   * returns the approval request message the submission became.
+   */
+  requestAttach(
+    jobId: string,
+    values: Record<string, string>,
+    opts?: { detach?: string[]; user?: string },
+  ): Promise<StoredMessage>;
   /** Every approval request message in the job message's thread, oldest first. */
   requestMessages(jobId: string): StoredMessage[];
   approve(message: StoredMessage, user: string): Promise<void>;
@@ -70,6 +79,8 @@ export interface GenerationHarness extends Harness {
   ephemeralMatching(user: string, pattern: RegExp): Promise<Ephemeral>;
   /** The stored approval request, which must exist. */
   stored(requestId: string): Promise<StoredApproval>;
+  /** Waits until the approval request was carried out (EXECUTED) or FAILED, and returns it as stored. */
+  outcome(requestId: string): Promise<StoredApproval>;
 }
 
 export interface GenerationHarnessOptions {
@@ -220,6 +231,31 @@ export async function startGenerationHarness(
             .at(-1),
         8000,
       ),
+    async requestAttach(
+      jobId: string,
+      values: Record<string, string>,
+      opts: { detach?: string[]; user?: string } = {},
+    ) {
+      const user = opts.user ?? ONCALL;
+      const before = new Set(requestMessages(jobId).map((m) => m.ts));
+      const modal = await this.openAttachModal(jobId, user);
+      const fields: Record<string, string | string[]> = {};
+      for (const [name, value] of Object.entries(values)) fields[`placeholder:${name}`] = value;
+      if (opts.detach) fields.detach = opts.detach;
+      const submitted = await h.slack.submitView({ viewId: modal.id, userId: user, values: fields });
+      if (submitted.outcome !== 'closed') {
+        throw new Error(
+          `the attach modal answered ${submitted.outcome}: ${JSON.stringify(submitted.errors)}`,
+        );
+      }
+      return eventually(
+        () =>
+          requestMessages(jobId)
+            .filter((m) => !before.has(m.ts))
+            .at(-1),
+        8000,
+      );
+    },
     requestMessages,
     async approve(message: StoredMessage, user: string) {
       const res = await h.slack.clickButton({
@@ -264,6 +300,11 @@ export async function startGenerationHarness(
       if (!s) throw new Error(`approval request ${requestId} is not stored`);
       return s;
     },
+    outcome: (requestId: string) =>
+      eventually(async () => {
+        const s = await h.bot.stores.approvals.get(requestId);
+        return s && ['EXECUTED', 'FAILED'].includes(s.request.status) ? s : undefined;
+      }, 8000),
   });
 
   async function findJobMessageOrThrow(jobId: string): Promise<StoredMessage> {
@@ -271,6 +312,29 @@ export async function startGenerationHarness(
     if (!m) throw new Error(`no message for generation job ${jobId} in ${CHANNEL}`);
     return m;
   }
+}
+
+/**
+ * Creates `count` customer managed policies `<prefix>1`, `<prefix>2`, … on the stand-in (each allows one
+ * harmless read) and attaches them to the role, as IAM would after CreatePolicy and AttachRolePolicy.
+ */
+export function attachManagedPolicies(
+  aws: Harness['aws'],
+  roleName: string,
+  count: number,
+  prefix = 'TeamPolicy',
+): { name: string; arn: string }[] {
+  return Array.from({ length: count }, (_, i) => {
+    const policy = aws.iam.createPolicy({
+      name: `${prefix}${i + 1}`,
+      document: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'sqs:ListQueues', Resource: '*' }],
+      },
+    });
+    aws.iam.attachRolePolicy(roleName, policy.arn);
+    return { name: policy.name, arn: policy.arn };
+  });
 }
 
 /** Runs the command and lets the job reach SUCCEEDED; returns the job id and its (result) message. */

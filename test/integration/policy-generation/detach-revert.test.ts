@@ -10,6 +10,7 @@ import {
   buttonsOf,
   type GenerationHarness,
   generated,
+  ROLE_NAME,
   settle,
   shownText,
   startGenerationHarness,
@@ -40,6 +41,10 @@ describe('/iam-generate: detach the broad policy, then revert the detach', () =>
     expect(submitted.outcome).toBe('closed');
     const attachRequest = await h.attachRequest(jobId);
     expect(shownText(attachRequest)).toContain(`- detach AdministratorAccess (${ADMIN_ARN})`);
+    // The value typed is shown to the approvers, its wildcard called out
+    expect(shownText(attachRequest)).toContain(
+      'Filled in: BucketName = data-team-bucket-* ⚠️ wildcard: matches more than one resource',
+    );
     expect(names(await h.attachedPolicies())).toEqual(['AdministratorAccess']);
     await h.approve(attachRequest, APPROVER1);
 
@@ -89,5 +94,34 @@ describe('/iam-generate: detach the broad policy, then revert the detach', () =>
     expect(shownText(done)).toContain(`(request \`${requestIdOf(revertRequest)}\`)`);
     expect(buttonsOf(done)).not.toContain('generation.revert');
     expect((await h.job(jobId)).attachment?.revertRequestId).toBe(requestIdOf(revertRequest));
+  });
+
+  it('refuses an attach whose policy to detach was detached meanwhile, and tells the requester what they typed', async () => {
+    // Prepare: Olivia opens the attach modal; meanwhile someone detaches AdministratorAccess in the console
+    h = await startGenerationHarness();
+    const { jobId } = await generated(h);
+    const modal = await h.openAttachModal(jobId);
+    h.aws.iam.detachRolePolicy(ROLE_NAME, ADMIN_ARN);
+
+    // Act: she submits a value and AdministratorAccess to detach
+    const submitted = await h.slack.submitView({
+      viewId: modal.id,
+      userId: ONCALL,
+      values: { 'placeholder:BucketName': 'reports-*', detach: [ADMIN_ARN] },
+    });
+
+    // Assess: the modal closed; she alone is told why, with what she typed to start again from
+    expect(submitted.outcome).toBe('closed');
+    const refusal = await h.ephemeralMatching(ONCALL, /no longer attached/);
+    expect(refusal.text).toBe(
+      `:warning: \`${ADMIN_ARN}\` is no longer attached to role \`${ROLE_NAME}\`; choose the policies to detach again.\nYou typed: \`\${BucketName}\` = \`reports-*\``,
+    );
+    // Assess: nothing was requested, nothing reached IAM
+    await settle();
+    expect(h.requestMessages(jobId)).toEqual([]);
+    expect(await h.bot.stores.approvals.due(Number.MAX_SAFE_INTEGER)).toEqual([]);
+    expect(h.aws.callsTo('CreatePolicy')).toHaveLength(0);
+    expect(h.aws.callsTo('AttachRolePolicy')).toHaveLength(0);
+    expect((await h.job(jobId)).attachment).toBeUndefined();
   });
 });
