@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import type { Page } from 'playwright-core';
 import type { SandboxSettings } from '../../../src/config';
 import { createLogger } from '../../../src/log';
-import { freePort } from '../../../src/sandbox/free-port';
+import { freePort, portInUse } from '../../../src/sandbox/free-port';
 import { type Sandbox, runSandbox } from '../../../src/sandbox/run-sandbox';
 import { waitForText } from './browser';
 
@@ -79,14 +79,37 @@ export interface SandboxSession {
  * beforeAll (and the sandbox itself, unless `startIn: 'test'`); the sandbox stopped and the data dir removed
  * in afterAll.
  */
+/**
+ * Ports for one sandbox: the console's and the two after it (AWS stand-in, DynamoDB Local) all free, below the
+ * OS's ephemeral range (32768+), where the many client sockets of parallel test workers cannot take them.
+ */
+async function sandboxPorts(): Promise<{ consolePort: number; botPort: number }> {
+  for (let tries = 0; tries < 50; tries++) {
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
+    const ports = [base, base + 1, base + 2, base + 3];
+    if ((await Promise.all(ports.map((p) => portInUse(p)))).every((used) => !used)) {
+      return { consolePort: base, botPort: base + 3 };
+    }
+  }
+  return { consolePort: await freePort(), botPort: await freePort() };
+}
+
 export function useSandbox(prefix: string, options: SandboxSessionOptions = {}): SandboxSession {
   let settings: SandboxSettings | undefined;
   let sandbox: Sandbox | undefined;
 
   const start = async ({ fresh }: { fresh: boolean }): Promise<Sandbox> => {
     if (!settings) throw new Error('the sandbox session has no data dir yet (start it in a test or a hook)');
-    sandbox = await runSandbox({ settings, log: quiet, fresh });
-    return sandbox;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        sandbox = await runSandbox({ settings, log: quiet, fresh });
+        return sandbox;
+      } catch (err) {
+        // Another process took one of the ports between the pick and the start: pick others and try again.
+        if (attempt >= 3 || !/ports that are in use/.test(String(err))) throw err;
+        settings = { ...settings, ...(await sandboxPorts()) };
+      }
+    }
   };
   const current = () => sandbox;
   const get = (): Sandbox => {
@@ -96,7 +119,7 @@ export function useSandbox(prefix: string, options: SandboxSessionOptions = {}):
 
   beforeAll(async () => {
     const dataDir = await mkdtemp(join(tmpdir(), prefix));
-    settings = { consolePort: await freePort(), botPort: await freePort(), logLevel: 'warn', dataDir };
+    settings = { ...(await sandboxPorts()), logLevel: 'warn', dataDir };
     if ((options.startIn ?? 'beforeAll') === 'beforeAll') await start({ fresh: true });
   }, 60_000);
   afterAll(async () => {
