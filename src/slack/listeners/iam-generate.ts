@@ -21,7 +21,7 @@ import {
   type GenerationSettings,
   missingSettings,
 } from '../../policy-generation/generations';
-import { jobSubjectKey } from '../../policy-generation/job';
+import { type GenerationJobRecord, jobSubjectKey } from '../../policy-generation/job';
 import {
   attachFormErrors,
   attachPolicyModal,
@@ -91,6 +91,24 @@ export function registerGenerateListeners(app: App, deps: GenerateListenerDeps, 
       response_type: 'ephemeral',
       text: `:x: Something went wrong on our side (incident \`${incident}\`); the team running the bot can look it up in the logs.`,
     }).catch(() => undefined);
+  };
+
+  /** An `attach-policy` request (attach or revert) in the thread of the job's message. */
+  const requestAttach = async (
+    job: GenerationJobRecord | undefined,
+    user: string,
+    idempotencyKey: string,
+    params: Record<string, unknown>,
+  ) => {
+    if (!job?.message) throw new NotYoursError('The bot has no record of this policy generation.');
+    await deps.workflow.requestAbout({
+      action: 'attach-policy',
+      subject: { key: jobSubjectKey(job.id), thread: job.message },
+      requester: user,
+      requestId: randomUUID(),
+      idempotencyKey,
+      params,
+    });
   };
 
   app.command(GENERATE_COMMAND, async ({ ack, command, respond }) => {
@@ -178,14 +196,11 @@ export function registerGenerateListeners(app: App, deps: GenerateListenerDeps, 
     await afterAck(async () => {
       const job = await deps.generations.get(meta.jobId).catch(() => undefined);
       try {
-        if (!job?.message) throw new NotYoursError('The bot has no record of this policy generation.');
-        await deps.workflow.requestAbout({
-          action: 'attach-policy',
-          subject: { key: jobSubjectKey(job.id), thread: job.message },
-          requester: user,
-          requestId: randomUUID(),
-          idempotencyKey: `attach:${job.id}:${user}:${view.id}`,
-          params: { op: 'attach', jobId: job.id, values: form.values, detach: form.detach },
+        await requestAttach(job, user, `attach:${meta.jobId}:${user}:${view.id}`, {
+          op: 'attach',
+          jobId: meta.jobId,
+          values: form.values,
+          detach: form.detach,
         });
       } catch (err) {
         deps.log.info({ jobId: meta.jobId, err: errorMessage(err) }, 'attach request refused');
@@ -203,14 +218,9 @@ export function registerGenerateListeners(app: App, deps: GenerateListenerDeps, 
     await afterAck(async () => {
       const job = await deps.generations.get(action.value ?? '').catch(() => undefined);
       try {
-        if (!job?.message) throw new NotYoursError('The bot has no record of this policy generation.');
-        await deps.workflow.requestAbout({
-          action: 'attach-policy',
-          subject: { key: jobSubjectKey(job.id), thread: job.message },
-          requester: user,
-          requestId: randomUUID(),
-          idempotencyKey: `revert:${job.id}:${user}:${action.action_ts}`,
-          params: { op: 'revert', jobId: job.id },
+        await requestAttach(job, user, `revert:${action.value ?? ''}:${user}:${action.action_ts}`, {
+          op: 'revert',
+          jobId: action.value ?? '',
         });
       } catch (err) {
         await deps.reportError(
