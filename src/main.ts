@@ -40,9 +40,12 @@ async function startSandbox(reason: string, args: string[]): Promise<void> {
   try {
     ({ runSandbox } = await import('./sandbox/run-sandbox.js'));
   } catch (err) {
-    throw new Error(`the sandbox needs the development dependencies (run npm ci in a checkout; in the container image, set SLACK_BOT_TOKEN and the other settings to run the bot): ${errorMessage(err)}`, {
-      cause: err,
-    });
+    throw new Error(
+      `the sandbox needs the development dependencies (run npm ci in a checkout; in the container image, set SLACK_BOT_TOKEN and the other settings to run the bot): ${errorMessage(err)}`,
+      {
+        cause: err,
+      },
+    );
   }
   const sandbox = await runSandbox({ settings, log, fresh: args.includes('--fresh') });
   onSignals(log, sandbox);
