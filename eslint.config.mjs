@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', '.sandbox/', 'test-artifacts/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', '.sandbox/', 'test-artifacts/', 'infra/cdk.out/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,101 @@
+/**
+ * The bot's seven DynamoDB tables, as src/store/models.ts defines them (the bot runs with CREATE_TABLES=false
+ * and checks at start that each exists). All on-demand, with point-in-time recovery, encryption at rest with an
+ * AWS managed key, deletion protection, and retained if the stack is deleted: they are the audit trail.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+
+const S = dynamodb.AttributeType.STRING;
+const N = dynamodb.AttributeType.NUMBER;
+
+interface TableSpec {
+  /** Name after the prefix. */
+  suffix: string;
+  partitionKey: dynamodb.Attribute;
+  sortKey?: dynamodb.Attribute;
+  index?: {
+    name: string;
+    partitionKey: dynamodb.Attribute;
+    sortKey: dynamodb.Attribute;
+    projection: dynamodb.ProjectionType;
+  };
+  /** Attribute holding an epoch-seconds expiry. */
+  ttl?: string;
+}
+
+/** The tables and their keys, indexes and TTL: keep in step with src/store/models.ts (a test compares them). */
+export const TABLE_SPECS: readonly TableSpec[] = [
+  {
+    suffix: 'findings',
+    partitionKey: { name: 'id', type: S },
+    index: {
+      name: 'reviewDueIndex',
+      partitionKey: { name: 'reviewQueue', type: S },
+      sortKey: { name: 'reviewDueAt', type: N },
+      projection: dynamodb.ProjectionType.KEYS_ONLY,
+    },
+  },
+  { suffix: 'decisions', partitionKey: { name: 'findingId', type: S }, sortKey: { name: 'sk', type: S } },
+  { suffix: 'analyzers', partitionKey: { name: 'arn', type: S } },
+  { suffix: 'unhandled-events', partitionKey: { name: 'eventId', type: S }, ttl: 'expiresAt' },
+  {
+    suffix: 'approvals',
+    partitionKey: { name: 'pk', type: S },
+    index: {
+      name: 'statusDueIndex',
+      partitionKey: { name: 'status', type: S },
+      sortKey: { name: 'nextDueAt', type: N },
+      projection: dynamodb.ProjectionType.ALL,
+    },
+  },
+  { suffix: 'archive-rules', partitionKey: { name: 'ruleKey', type: S } },
+  {
+    suffix: 'policy-generations',
+    partitionKey: { name: 'id', type: S },
+    index: {
+      name: 'pollDueIndex',
+      partitionKey: { name: 'pollQueue', type: S },
+      sortKey: { name: 'nextPollAt', type: N },
+      projection: dynamodb.ProjectionType.ALL,
+    },
+  },
+];
+
+export class BotTables extends Construct {
+  readonly tables: dynamodb.TableV2[];
+  /** `<table arn>/index/<name>` of each index the bot queries. */
+  readonly indexArns: string[];
+
+  constructor(scope: Construct, id: string, props: { prefix: string }) {
+    super(scope, id);
+    this.tables = TABLE_SPECS.map(
+      (spec) =>
+        new dynamodb.TableV2(this, spec.suffix, {
+          tableName: `${props.prefix}${spec.suffix}`,
+          partitionKey: spec.partitionKey,
+          sortKey: spec.sortKey,
+          billing: dynamodb.Billing.onDemand(),
+          pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+          encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+          deletionProtection: true,
+          removalPolicy: RemovalPolicy.RETAIN,
+          timeToLiveAttribute: spec.ttl,
+          globalSecondaryIndexes: spec.index
+            ? [
+                {
+                  indexName: spec.index.name,
+                  partitionKey: spec.index.partitionKey,
+                  sortKey: spec.index.sortKey,
+                  projectionType: spec.index.projection,
+                },
+              ]
+            : undefined,
+        }),
+    );
+    this.indexArns = TABLE_SPECS.flatMap((spec, i) =>
+      spec.index ? [`${(this.tables[i] as dynamodb.TableV2).tableArn}/index/${spec.index.name}`] : [],
+    );
+  }
+}
