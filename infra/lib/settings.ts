@@ -53,7 +53,6 @@ export const STACK_MANAGED_VARIABLES = [
   'SLACK_APP_TOKEN',
   'SLACK_SIGNING_SECRET',
   'SLACK_API_URL',
-  'APPROVAL_POLICY_FILE',
 ] as const;
 
 /** CloudWatch Logs' allowed retention periods, in days. */
