@@ -1,3 +1,4 @@
+import { PostRateLimit } from './post-rate';
 import type { AnyBlock } from '@slack/types';
 import { DEFAULT_BOT_TOKEN, DEFAULT_CHANNELS, DEFAULT_USER_GROUPS, DEFAULT_USERS } from './defaults';
 import { ACK_TIMEOUT_MS, deliver } from './delivery';
@@ -70,6 +71,7 @@ export class SlackStandin {
   private readonly triggers: Triggers;
   private readonly fileStore: FileStore;
   private readonly failures = new Failures();
+  private readonly postRate: PostRateLimit;
   private readonly responseUrls: ResponseUrls;
   private readonly server = new StandinServer();
   private readonly now: () => number;
@@ -78,6 +80,7 @@ export class SlackStandin {
 
   constructor(private readonly opts: SlackStandinOptions) {
     this.now = opts.now ?? Date.now;
+    this.postRate = new PostRateLimit(this.now);
     this.botUrl = opts.botUrl;
     const teamId = opts.teamId ?? 'T0SANDBOX';
     this.identity = {
@@ -106,7 +109,7 @@ export class SlackStandin {
     const botToken = opts.botToken ?? DEFAULT_BOT_TOKEN;
     const webApi = new WebApi(
       { ws: this.ws, views: this.viewsStore, triggers: this.triggers, files: this.fileStore },
-      { botToken, failures: this.failures, record },
+      { botToken, failures: this.failures, record, postRate: this.postRate },
     );
     this.socketMode = new SocketModeHub(this.server.httpServer, this.identity.appId);
     this.server.addRoute((req) => {
@@ -264,6 +267,19 @@ export class SlackStandin {
 
   onChange(listener: ChangeListener): () => void {
     return this.ws.onChange(listener);
+  }
+
+  /**
+   * Enforces Slack's posting limit per channel (chat.postMessage, thread replies included): posts closer than
+   * 1000/perSecond ms apart in one channel get HTTP 429 `Retry-After: 1`. `undefined` turns it off (default).
+   */
+  limitPostRate(perSecond: number | undefined): void {
+    this.postRate.set(perSecond);
+  }
+
+  /** Posts refused by `limitPostRate`, and the times of the accepted posts per channel. */
+  postRateStats(): { refused: number; accepted: Record<string, number[]> } {
+    return this.postRate.stats();
   }
 
   failNext(method: string, failure: ApiFailure, times = 1): void {

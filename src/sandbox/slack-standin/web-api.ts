@@ -1,6 +1,7 @@
 import { ApiError, Args, decodeBody, readableArgs } from './api-args';
 import type { Json } from './element-limits';
 import { failureResponse, type Failures } from './failures';
+import type { PostRateLimit } from './post-rate';
 import type { RecordedCall, StandinUser } from './types';
 import { chatMethods } from './web-api-chat';
 import type { ApiContext, MethodHandler } from './web-api-context';
@@ -92,7 +93,12 @@ export interface HttpAnswer {
 export class WebApi {
   constructor(
     private readonly ctx: ApiContext,
-    private readonly opts: { botToken: string; failures: Failures; record: (call: RecordedCall) => void },
+    private readonly opts: {
+      botToken: string;
+      failures: Failures;
+      record: (call: RecordedCall) => void;
+      postRate?: PostRateLimit;
+    },
   ) {}
 
   handle(req: ApiRequest): HttpAnswer {
@@ -121,6 +127,14 @@ export class WebApi {
       const token = bearer ?? decoded.bodyToken;
       if (!token) throw new ApiError('not_authed');
       if (token !== this.opts.botToken) throw new ApiError('invalid_auth');
+      if (req.method === 'chat.postMessage' && this.opts.postRate) {
+        const channel = this.ctx.ws.resolveForPost(String(args.channel ?? ''))?.id;
+        if (channel && !this.opts.postRate.admit(channel)) {
+          const f = failureResponse({ retryAfterSeconds: 1 });
+          this.record(req.method, args, f.status, false, f.error);
+          return { status: f.status, headers: f.headers, body: f.body };
+        }
+      }
       const result = handler(new Args(args), this.ctx);
       const warnings = decoded.isJson && !/charset=/i.test(req.contentType ?? '') ? ['missing_charset'] : [];
       const meta =
