@@ -41,6 +41,8 @@ export interface Config {
   organizationId?: string;
   /** The accounts' role trust policy length quota (IAM default 2,048 characters). */
   trustPolicyMaxChars: number;
+  /** Minimum time between two posts to one channel (Slack allows about one a second); 0 turns pacing off. */
+  slackPostIntervalMs: number;
   /** `/iam-generate`: the trail and access role Access Analyzer reads CloudTrail with; unset = not configured. */
   policyGeneration: {
     trailArn?: string;
@@ -150,6 +152,18 @@ const schema = z.object({
     message: 'must be an IAM role ARN: arn:aws:iam::<account>:role/<name>',
   }),
   POLICY_GENERATION_TIMEOUT: duration('60m', 60_000),
+  SLACK_POST_INTERVAL: trimmed.optional().transform((v, ctx) => {
+    const text = v ?? '1s';
+    const parsed = /^\d+$/.test(text) ? Number(text) * 1000 : ms(text as ms.StringValue);
+    if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 0 || parsed > 60_000) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a duration from 0 to 60s such as 1s, 1100ms or 0 (no pacing); got "${text}"`,
+      });
+      return z.NEVER;
+    }
+    return parsed;
+  }),
   TRUST_POLICY_MAX_CHARS: trimmed.optional().transform((v, ctx) => {
     const n = Number(v ?? '2048');
     if (!Number.isInteger(n) || n < 2048 || n > 10240) {
@@ -229,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile?: (path: string) => 
     eventBusName: e.EVENT_BUS_NAME,
     organizationId: e.ORGANIZATION_ID,
     trustPolicyMaxChars: e.TRUST_POLICY_MAX_CHARS,
+    slackPostIntervalMs: e.SLACK_POST_INTERVAL,
     policyGeneration: {
       trailArn: e.POLICY_GENERATION_TRAIL_ARN,
       accessRoleArn: e.POLICY_GENERATION_ROLE_ARN,

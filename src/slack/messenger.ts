@@ -3,6 +3,7 @@
  * so a message can be found again), edits it, replies in its thread, and sends ephemeral notes.
  * Bot scopes used: chat:write, channels:history / groups:history (findPosted).
  */
+import type { ChannelPacer } from './channel-pacer';
 import type { WebClient } from '@slack/web-api';
 import type { FindingAction } from '../actions/types';
 import { SlackCallError } from '../errors';
@@ -19,10 +20,12 @@ export function createMessenger(
   client: WebClient,
   channel: string,
   actions: readonly FindingAction[],
+  pacer?: ChannelPacer,
 ): FindingMessenger {
   return {
     async post({ record }) {
       const card = findingCard(record, actions);
+      await pacer?.wait(channel);
       const res = await slackCall('chat.postMessage', () =>
         client.chat.postMessage({
           channel,
@@ -50,6 +53,7 @@ export function createMessenger(
     },
 
     async threadReply(ref, text, options) {
+      await pacer?.wait(ref.channel);
       await slackCall('chat.postMessage', () =>
         client.chat.postMessage({
           channel: ref.channel,
