@@ -5,7 +5,7 @@
  */
 import type { Server } from 'node:http';
 import { App, HTTPReceiver } from '@slack/bolt';
-import type { WebClientOptions } from '@slack/web-api';
+import { type WebClientOptions, WebClientEvent } from '@slack/web-api';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { actions } from './actions';
@@ -29,6 +29,7 @@ import { createReconciler, type Reconciler } from './findings/reconcile';
 import { createRecordFinding } from './findings/record-finding';
 import { createReviewer, type Reviewer } from './findings/review';
 import { createFindingSync } from './findings/sync';
+import { type SyncScheduler, createSyncScheduler } from './findings/sync-scheduler';
 import { createHttpServer, listen } from './http/server';
 import { createEventHandler, type HandleEvent } from './ingest/handle-event';
 import { createFindingsEndpoint } from './ingest/http';
@@ -47,6 +48,7 @@ import { registerArchiveReason } from './slack/listeners/archive-reason';
 import { registerFindingActions } from './slack/listeners/finding-actions';
 import { registerGenerateListeners } from './slack/listeners/iam-generate';
 import { createGenerationMessenger } from './slack/generation-messenger';
+import { createChannelPacer } from './slack/channel-pacer';
 import { createMessenger } from './slack/messenger';
 import { createGroupResolver } from './slack/user-groups';
 import { createStores, type Stores } from './store';
@@ -81,6 +83,8 @@ export interface Bot {
   reviews: Reviewer;
   /** `/iam-generate` jobs: tests drive `runDue` (the polling) with their own clock. */
   generations: Generations;
+  /** Slack syncs queued by bursts: `idle()` resolves when every stored finding has been shown. */
+  syncs: SyncScheduler;
 }
 
 export function createBot(deps: BotDeps): Bot {
@@ -113,15 +117,29 @@ export function createBot(deps: BotDeps): Bot {
     },
   });
 
-  const messenger = createMessenger(app.client, config.slack.findingsChannelId, actions);
+  const pacer = createChannelPacer(config.slackPostIntervalMs);
+  // Slack said 429 (the Web API client retries after Retry-After): no channel posts before then either.
+  app.client.on(WebClientEvent.RATE_LIMITED, (retrySeconds: number) => {
+    log.warn({ retrySeconds }, 'Slack rate-limited a call; pausing posts');
+    pacer.pause(retrySeconds * 1000);
+  });
+  const messenger = createMessenger(app.client, config.slack.findingsChannelId, actions, pacer);
   const sync = createFindingSync({ store: stores.findings, messenger, clock, log });
-  const record = createRecordFinding({ store: stores.findings, source, sync, log });
+  // Ingest and reconcile go through the scheduler (bursts queue instead of waiting on Slack); clicks sync directly.
+  const syncScheduler = createSyncScheduler({
+    sync,
+    store: stores.findings,
+    clock,
+    log,
+    canRunNow: () => !pacer.busy(config.slack.findingsChannelId),
+  });
+  const record = createRecordFinding({ store: stores.findings, source, sync: syncScheduler.run, log });
   const reconciler = createReconciler({
     store: stores.findings,
     source,
     analyzers: stores.analyzers,
     record,
-    sync,
+    sync: syncScheduler.run,
     log,
     clock,
     backfill: config.backfill,
@@ -302,12 +320,15 @@ export function createBot(deps: BotDeps): Bot {
     workflow,
     reviews,
     generations,
+    syncs: syncScheduler,
     async start() {
       await stores.initialize();
       await app.init();
       const port = await listen(server, config.port, deps.host);
       if (config.slack.mode === 'socket') await app.start();
       log.info({ port, mode: config.slack.mode, tables: stores.tableNames }, 'bot started');
+      // Shows what an earlier run stored but had not shown yet (a crash mid-burst), then keeps polling.
+      syncScheduler.start();
 
       if (config.analyzerArn) await stores.analyzers.remember(config.analyzerArn);
       reconcileInBackground(() => reconciler.reconcileAll());
@@ -350,6 +371,7 @@ export function createBot(deps: BotDeps): Bot {
       if (dueTimer) clearInterval(dueTimer);
       if (generationTimer) clearInterval(generationTimer);
       await poller?.stop();
+      await syncScheduler.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

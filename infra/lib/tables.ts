@@ -15,12 +15,12 @@ interface TableSpec {
   suffix: string;
   partitionKey: dynamodb.Attribute;
   sortKey?: dynamodb.Attribute;
-  index?: {
+  indexes?: {
     name: string;
     partitionKey: dynamodb.Attribute;
     sortKey: dynamodb.Attribute;
     projection: dynamodb.ProjectionType;
-  };
+  }[];
   /** Attribute holding an epoch-seconds expiry. */
   ttl?: string;
 }
@@ -30,12 +30,20 @@ export const TABLE_SPECS: readonly TableSpec[] = [
   {
     suffix: 'findings',
     partitionKey: { name: 'id', type: S },
-    index: {
-      name: 'reviewDueIndex',
-      partitionKey: { name: 'reviewQueue', type: S },
-      sortKey: { name: 'reviewDueAt', type: N },
-      projection: dynamodb.ProjectionType.KEYS_ONLY,
-    },
+    indexes: [
+      {
+        name: 'reviewDueIndex',
+        partitionKey: { name: 'reviewQueue', type: S },
+        sortKey: { name: 'reviewDueAt', type: N },
+        projection: dynamodb.ProjectionType.KEYS_ONLY,
+      },
+      {
+        name: 'syncDueIndex',
+        partitionKey: { name: 'syncQueue', type: S },
+        sortKey: { name: 'syncDueAt', type: N },
+        projection: dynamodb.ProjectionType.KEYS_ONLY,
+      },
+    ],
   },
   { suffix: 'decisions', partitionKey: { name: 'findingId', type: S }, sortKey: { name: 'sk', type: S } },
   { suffix: 'analyzers', partitionKey: { name: 'arn', type: S } },
@@ -43,23 +51,27 @@ export const TABLE_SPECS: readonly TableSpec[] = [
   {
     suffix: 'approvals',
     partitionKey: { name: 'pk', type: S },
-    index: {
-      name: 'statusDueIndex',
-      partitionKey: { name: 'status', type: S },
-      sortKey: { name: 'nextDueAt', type: N },
-      projection: dynamodb.ProjectionType.ALL,
-    },
+    indexes: [
+      {
+        name: 'statusDueIndex',
+        partitionKey: { name: 'status', type: S },
+        sortKey: { name: 'nextDueAt', type: N },
+        projection: dynamodb.ProjectionType.ALL,
+      },
+    ],
   },
   { suffix: 'archive-rules', partitionKey: { name: 'ruleKey', type: S } },
   {
     suffix: 'policy-generations',
     partitionKey: { name: 'id', type: S },
-    index: {
-      name: 'pollDueIndex',
-      partitionKey: { name: 'pollQueue', type: S },
-      sortKey: { name: 'nextPollAt', type: N },
-      projection: dynamodb.ProjectionType.ALL,
-    },
+    indexes: [
+      {
+        name: 'pollDueIndex',
+        partitionKey: { name: 'pollQueue', type: S },
+        sortKey: { name: 'nextPollAt', type: N },
+        projection: dynamodb.ProjectionType.ALL,
+      },
+    ],
   },
 ];
 
@@ -82,20 +94,18 @@ export class BotTables extends Construct {
           deletionProtection: true,
           removalPolicy: RemovalPolicy.RETAIN,
           timeToLiveAttribute: spec.ttl,
-          globalSecondaryIndexes: spec.index
-            ? [
-                {
-                  indexName: spec.index.name,
-                  partitionKey: spec.index.partitionKey,
-                  sortKey: spec.index.sortKey,
-                  projectionType: spec.index.projection,
-                },
-              ]
-            : undefined,
+          globalSecondaryIndexes: spec.indexes?.map((index) => ({
+            indexName: index.name,
+            partitionKey: index.partitionKey,
+            sortKey: index.sortKey,
+            projectionType: index.projection,
+          })),
         }),
     );
     this.indexArns = TABLE_SPECS.flatMap((spec, i) =>
-      spec.index ? [`${(this.tables[i] as dynamodb.TableV2).tableArn}/index/${spec.index.name}`] : [],
+      (spec.indexes ?? []).map(
+        (index) => `${(this.tables[i] as dynamodb.TableV2).tableArn}/index/${index.name}`,
+      ),
     );
   }
 }

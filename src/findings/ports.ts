@@ -68,6 +68,8 @@ export interface FindingRecord {
   leaseUntil?: number;
   /** How many times a sync lease was taken; >1 with no message means an earlier post may have happened. */
   syncAttempts: number;
+  /** Set while the Slack message owes work (kept in a sparse index, so it survives a crash): when it became owed. */
+  syncDueAt?: number;
   archived?: ArchiveInfo;
   /** Failed attempts at the pending archive review (see deferReview). */
   reviewAttempts?: number;
@@ -138,7 +140,11 @@ export interface FindingStore extends ArchiveReviewStore {
     token: string,
     rendered: { slack: SlackRef; key: string; snapshot: FindingSnapshot },
   ): Promise<void>;
-  releaseLease(id: string, token: string): Promise<void>;
+  releaseLease(id: string, token: string, options?: { done?: boolean }): Promise<void>;
+  /** Findings whose Slack message owes work, oldest change first (the sparse sync index). */
+  listSyncDue(limit: number): Promise<string[]>;
+  /** Drops the "owes Slack work" mark, unless a newer change set it again since `observedDueAt`. */
+  clearSyncDue(id: string, observedDueAt: number): Promise<void>;
   /**
    * Claims a one-at-a-time action on the finding (by default only when it is ACTIVE); throws
    * AlreadyDecidedError if another action holds a live claim or the status is not one of `statuses`.

@@ -70,7 +70,12 @@ export function createFindingSync({ store, messenger, clock, log }: SyncDeps): F
     for (let round = 0; round < MAX_ROUNDS; round++) {
       if (round > 0 || !options.justChanged) {
         const current = await store.get(findingId);
-        if (!current || !needsSync(current)) return;
+        if (!current) return;
+        if (!needsSync(current)) {
+          // Nothing to show (e.g. first seen closed): drop the mark so the scheduler stops offering it.
+          if (current.syncDueAt !== undefined) await store.clearSyncDue(findingId, current.syncDueAt);
+          return;
+        }
       }
       const token = randomUUID();
       const now = clock.now();
@@ -78,8 +83,8 @@ export function createFindingSync({ store, messenger, clock, log }: SyncDeps): F
       if (!rec) return; // another handler holds the lease and will render the latest state
       try {
         if (!needsSync(rec)) {
-          await store.releaseLease(findingId, token);
-          return;
+          await store.releaseLease(findingId, token, { done: true });
+          continue; // read again: a change stored meanwhile (whose mark this just dropped) is rendered next round
         }
         let ref = rec.slack;
         if (!ref) {

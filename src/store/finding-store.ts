@@ -22,7 +22,7 @@ import type {
   SlackRef,
 } from '../findings/ports';
 import { archiveUpdate, createArchiveReviews } from './archive-reviews';
-import { type FindingItem, type Models, isConditionFailure } from './models';
+import { FINDINGS_SYNC_INDEX, type FindingItem, type Models, SYNC_DUE, isConditionFailure } from './models';
 
 const Condition = dynamoose.Condition;
 
@@ -64,6 +64,7 @@ function toRecord(item: FindingItem): FindingRecord {
     leaseToken: item.leaseToken,
     leaseUntil: item.leaseUntil,
     syncAttempts: item.syncAttempts ?? 0,
+    ...(item.syncQueue && item.syncDueAt !== undefined ? { syncDueAt: item.syncDueAt } : {}),
     archived: archiveOf(item),
     ...(item.reviewAttempts ? { reviewAttempts: item.reviewAttempts } : {}),
     pending:
@@ -154,6 +155,10 @@ export function createFindingStore(models: Models): FindingStore {
             finding: JSON.stringify(finding),
             suppressed,
             syncAttempts: 0,
+            // Slack work is owed: the sparse sync index holds it until completeSync (survives a crash).
+            ...(!suppressed && finding.status === 'ACTIVE' && !finding.isDeleted
+              ? { syncQueue: SYNC_DUE, syncDueAt: updatedAtMs }
+              : {}),
           },
           { overwrite: false },
         );
@@ -172,6 +177,7 @@ export function createFindingStore(models: Models): FindingStore {
               updatedAtMs,
               finding: JSON.stringify(finding),
               analyzerArn: finding.analyzerArn,
+              ...(suppressed ? {} : { syncQueue: SYNC_DUE, syncDueAt: updatedAtMs }),
             },
           },
           { condition: new Condition('updatedAtMs').lt(updatedAtMs), returnValues: 'ALL_NEW' },
@@ -187,6 +193,30 @@ export function createFindingStore(models: Models): FindingStore {
         await recordPendingArchive(updated, finding);
       }
       return 'updated';
+    },
+
+    async listSyncDue(limit) {
+      const items = await findings
+        .query('syncQueue')
+        .eq(SYNC_DUE)
+        .using(FINDINGS_SYNC_INDEX)
+        .sort('ascending')
+        .limit(limit)
+        .exec();
+      return (items as unknown as { id: string }[]).map((i) => i.id);
+    },
+
+    async clearSyncDue(id, observedDueAt) {
+      try {
+        await findings.update(
+          { id },
+          { $REMOVE: ['syncQueue', 'syncDueAt'] },
+          { condition: new Condition('syncDueAt').eq(observedDueAt) },
+        );
+      } catch (err) {
+        // A newer change owes Slack work again: leave its mark.
+        if (!isConditionFailure(err)) throw err;
+      }
     },
 
     async acquireLease(id, token, now, until) {
@@ -222,7 +252,7 @@ export function createFindingStore(models: Models): FindingStore {
               renderedKey: rendered.key,
               renderedSnapshot: JSON.stringify(rendered.snapshot),
             },
-            $REMOVE: ['leaseToken', 'leaseUntil'],
+            $REMOVE: ['leaseToken', 'leaseUntil', 'syncQueue', 'syncDueAt'],
           },
           { condition: new Condition('leaseToken').eq(token) },
         );
@@ -232,11 +262,11 @@ export function createFindingStore(models: Models): FindingStore {
       }
     },
 
-    async releaseLease(id, token) {
+    async releaseLease(id, token, options = {}) {
       try {
         await findings.update(
           { id },
-          { $REMOVE: ['leaseToken', 'leaseUntil'] },
+          { $REMOVE: ['leaseToken', 'leaseUntil', ...(options.done ? ['syncQueue', 'syncDueAt'] : [])] },
           { condition: new Condition('leaseToken').eq(token) },
         );
       } catch (err) {

@@ -48,6 +48,10 @@ export interface FindingItem extends Item {
   reviewScheduledAt?: number;
   /** Failed attempts at the pending review (the retry backoff doubles with each). */
   reviewAttempts?: number;
+  /** SYNC_DUE while the Slack message owes work: the hash key of the sparse sync index. */
+  syncQueue?: string;
+  /** The finding's updatedAtMs when that work became owed: the range key of the sync index. */
+  syncDueAt?: number;
 }
 
 export interface DecisionItem extends Item {
@@ -100,6 +104,10 @@ export interface ApprovalItem extends Item {
 
 /** The sparse GSI of findings by (reviewQueue, reviewDueAt): archives whose review date has come (keys only). */
 export const FINDINGS_REVIEW_INDEX = 'reviewDueIndex';
+/** Sparse index of findings whose Slack message owes work (new, changed, or not yet rendered). */
+export const FINDINGS_SYNC_INDEX = 'syncDueIndex';
+/** The one value of `syncQueue`. */
+export const SYNC_DUE = 'due';
 /** The one value of `reviewQueue`: every pending review sits in this partition of the review index. */
 export const REVIEW_PENDING = 'pending';
 
@@ -237,6 +245,11 @@ export function defineModels(prefix: string, createTables: boolean): Models {
         reviewClaimUntil: Number,
         reviewScheduledAt: Number,
         reviewAttempts: Number,
+        syncQueue: {
+          type: String,
+          index: { name: FINDINGS_SYNC_INDEX, type: 'global', rangeKey: 'syncDueAt', project: false },
+        },
+        syncDueAt: Number,
       },
       { saveUnknown: false },
     ),

@@ -132,7 +132,7 @@ describe.each(SHAPES)('task role, %s', (_name, context, features) => {
     expect(deniedResources).toContain(`<${secret}>`);
   });
 
-  test('DynamoDB only on the seven tables and their three indexes', () => {
+  test('DynamoDB only on the seven tables and their four indexes', () => {
     const resources = statements
       .filter((st) => list(st.Action).some((a) => a.startsWith('dynamodb:')))
       .flatMap((st) => list(st.Resource).map(render));
@@ -142,9 +142,10 @@ describe.each(SHAPES)('task role, %s', (_name, context, features) => {
         expect.stringMatching(/\/index\/reviewDueIndex$/),
         expect.stringMatching(/\/index\/statusDueIndex$/),
         expect.stringMatching(/\/index\/pollDueIndex$/),
+        expect.stringMatching(/\/index\/syncDueIndex$/),
       ]),
     );
-    expect(resources).toHaveLength(10);
+    expect(resources).toHaveLength(11);
   });
 
   test('findings, previews and archive rules only on the one analyzer', () => {

@@ -1,0 +1,182 @@
+/**
+ * Runs Slack syncs so that a burst of findings never floods Slack or stalls ingest:
+ * - `run` syncs at once while there is capacity (so a quiet channel sees a finding within a second) and
+ *   otherwise queues the finding and returns, so ingest stores findings as fast as DynamoDB takes them;
+ * - queued findings are synced by at most `concurrency` workers (the messenger paces posts per channel);
+ * - every finding that owes Slack work carries a mark in a sparse index (FindingStore.listSyncDue), so after a
+ *   crash or restart the poll finds what was stored but not yet shown; a failing sync is retried with backoff.
+ */
+import type { Logger } from 'pino';
+import { errorMessage } from '../errors';
+import type { Clock, FindingStore } from './ports';
+import type { FindingSync } from './sync';
+
+export interface SyncSchedulerOptions {
+  sync: FindingSync;
+  store: Pick<FindingStore, 'listSyncDue'>;
+  clock: Clock;
+  log: Logger;
+  /** Syncs in flight at most (default 4). */
+  concurrency?: number;
+  /** How often the sync index is read for owed work (default 5 s; also once at start). */
+  pollMs?: number;
+  /** False while Slack is being paced: `run` then queues instead of making its caller wait for the pace. */
+  canRunNow?: () => boolean;
+}
+
+export interface SyncScheduler {
+  /**
+   * Syncs now when a worker is free and nothing is waiting, otherwise queues it. Never throws for Slack's sake:
+   * the finding is stored and marked, so a failed sync is retried here (and after a restart, from the index).
+   */
+  run: FindingSync;
+  start(): void;
+  stop(): Promise<void>;
+  /** Resolves once nothing is queued, in flight or waiting to be retried (benchmarks, tests). */
+  idle(): Promise<void>;
+  stats(): { queued: number; inFlight: number; retrying: number };
+}
+
+const POLL_BATCH = 500;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+export function createSyncScheduler(opts: SyncSchedulerOptions): SyncScheduler {
+  const concurrency = opts.concurrency ?? 4;
+  const pollMs = opts.pollMs ?? 5_000;
+  const queue = new Map<string, { justChanged?: boolean }>();
+  const inFlight = new Set<string>();
+  const failures = new Map<string, { count: number; until: number }>();
+  /** Failed syncs waiting for their retry timer. */
+  const retrying = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let polling: Promise<void> | undefined;
+  let stopped = false;
+  let idleWaiters: (() => void)[] = [];
+
+  const settleIdle = () => {
+    if (queue.size > 0 || inFlight.size > 0 || retrying.size > 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const w of waiters) w();
+  };
+
+  const syncOne = async (id: string, options: { justChanged?: boolean }) => {
+    inFlight.add(id);
+    try {
+      await opts.sync(id, options);
+      failures.delete(id);
+    } finally {
+      inFlight.delete(id);
+    }
+  };
+
+  const pump = () => {
+    if (stopped) return;
+    for (const [id, options] of queue) {
+      if (inFlight.size >= concurrency) break;
+      if (inFlight.has(id)) continue; // the running sync loops until Slack matches the stored state
+      queue.delete(id);
+      void syncOne(id, options)
+        .catch((err: unknown) => failed(id, err))
+        .finally(() => {
+          pump();
+          settleIdle();
+        });
+    }
+    settleIdle();
+  };
+
+  /** A sync failed: the finding keeps its mark; try again after a growing delay (1 s, 2 s, … 5 min). */
+  const failed = (id: string, err: unknown) => {
+    const count = (failures.get(id)?.count ?? 0) + 1;
+    const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (count - 1));
+    failures.set(id, { count, until: opts.clock.now() + delay });
+    opts.log.warn(
+      { findingId: id, err: errorMessage(err), attempt: count, retryInMs: delay },
+      'Slack sync failed; the finding stays marked and is tried again',
+    );
+    retrying.add(id);
+    const retry = setTimeout(() => {
+      retrying.delete(id);
+      if (!stopped && !queue.has(id) && !inFlight.has(id)) enqueue(id);
+      pump();
+    }, delay);
+    retry.unref();
+  };
+
+  const enqueue = (id: string, options: { justChanged?: boolean } = {}) => {
+    const before = queue.get(id);
+    queue.set(id, { justChanged: Boolean(before?.justChanged || options.justChanged) });
+  };
+
+  const poll = async () => {
+    try {
+      const now = opts.clock.now();
+      const due = await opts.store.listSyncDue(POLL_BATCH);
+      let added = 0;
+      for (const id of due) {
+        const failed = failures.get(id);
+        if (failed && failed.until > now) continue;
+        if (queue.has(id) || inFlight.has(id)) continue;
+        enqueue(id);
+        added++;
+      }
+      if (added > 0)
+        opts.log.debug({ added, queued: queue.size }, 'owed Slack syncs picked up from the index');
+      pump();
+    } catch (err) {
+      opts.log.warn(
+        { err: errorMessage(err) },
+        'could not read the findings that owe Slack work; next poll retries',
+      );
+    }
+  };
+
+  const schedulePoll = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      polling = poll().finally(schedulePoll);
+    }, pollMs);
+    timer.unref();
+  };
+
+  return {
+    async run(id, options = {}) {
+      const free = queue.size === 0 && inFlight.size < concurrency && !inFlight.has(id);
+      if (!stopped && free && (opts.canRunNow?.() ?? true)) {
+        try {
+          await syncOne(id, options);
+        } catch (err) {
+          failed(id, err);
+        } finally {
+          pump();
+        }
+        return;
+      }
+      enqueue(id, options);
+      pump();
+    },
+
+    start() {
+      stopped = false;
+      polling = poll().finally(schedulePoll);
+    },
+
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await polling?.catch(() => undefined);
+    },
+
+    idle() {
+      if (inFlight.size === 0 && (stopped || (queue.size === 0 && retrying.size === 0))) {
+        return Promise.resolve();
+      }
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+
+    stats() {
+      return { queued: queue.size, inFlight: inFlight.size, retrying: retrying.size };
+    },
+  };
+}
