@@ -5,7 +5,7 @@
  */
 import type { Server } from 'node:http';
 import { App, HTTPReceiver } from '@slack/bolt';
-import { type WebClientOptions, WebClientEvent } from '@slack/web-api';
+import { WebClient, type WebClientOptions, WebClientEvent } from '@slack/web-api';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { actions } from './actions';
@@ -59,6 +59,8 @@ const AFTER_ACK_CONCURRENCY = 4;
 const DUE_WORK_INTERVAL_MS = 15_000;
 /** How often running policy generations are looked for (each job is polled with its own backoff). */
 const GENERATION_TICK_MS = 2_000;
+/** Slack Web API calls give up after this long (the Web API client's default is to wait for ever). */
+export const SLACK_CALL_TIMEOUT_MS = 10_000;
 
 export interface BotDeps {
   config: Readonly<Config>;
@@ -105,25 +107,42 @@ export function createBot(deps: BotDeps): Bot {
           logger: boltLogger(log),
         })
       : undefined;
+  const slackClientOptions: WebClientOptions = {
+    // A Slack call that hangs would hold its finding's sync lease; give up and let the retry paths take over.
+    timeout: SLACK_CALL_TIMEOUT_MS,
+    ...deps.slackClientOptions,
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+  };
   const app = new App({
     token: config.slack.botToken,
     ...(receiver ? { receiver } : { appToken: config.slack.appToken, socketMode: true }),
     logger: boltLogger(log),
     extendedErrorHandler: true,
     deferInitialization: true,
-    clientOptions: {
-      ...deps.slackClientOptions,
-      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-    },
+    clientOptions: slackClientOptions,
+  });
+  // Finding cards go through a client that never repeats a post itself (see createMessenger).
+  const cardClient = new WebClient(config.slack.botToken, {
+    ...slackClientOptions,
+    logger: boltLogger(log),
+    retryConfig: { retries: 0 },
   });
 
   const pacer = createChannelPacer(config.slackPostIntervalMs);
   // Slack said 429 (the Web API client retries after Retry-After): no channel posts before then either.
-  app.client.on(WebClientEvent.RATE_LIMITED, (retrySeconds: number) => {
-    log.warn({ retrySeconds }, 'Slack rate-limited a call; pausing posts');
-    pacer.pause(retrySeconds * 1000);
+  for (const client of [app.client, cardClient]) {
+    client.on(WebClientEvent.RATE_LIMITED, (retrySeconds: number) => {
+      log.warn({ retrySeconds }, 'Slack rate-limited a call; pausing posts');
+      pacer.pause(retrySeconds * 1000);
+    });
+  }
+  const messenger = createMessenger({
+    client: app.client,
+    cardClient,
+    channel: config.slack.findingsChannelId,
+    actions,
+    pacer,
   });
-  const messenger = createMessenger(app.client, config.slack.findingsChannelId, actions, pacer);
   const sync = createFindingSync({ store: stores.findings, messenger, clock, log });
   // Ingest and reconcile go through the scheduler (bursts queue instead of waiting on Slack); clicks sync directly.
   const syncScheduler = createSyncScheduler({

@@ -4,6 +4,7 @@
  * Config; only the endpoints differ. Used by the sandbox, the integration tests and the benchmark.
  */
 import type { DestinationStream } from 'pino';
+import type { WebClientOptions } from '@slack/web-api';
 import { type Bot, createBot } from '../app';
 import { createAwsClients } from '../aws/clients';
 import type { Clock } from '../findings/ports';
@@ -38,6 +39,8 @@ export interface LocalStackOptions {
   maxAttempts?: number;
   /** The bot's clock (tests move it to reach reminders and expiries). */
   clock?: Clock;
+  /** Slack Web API client options over the local ones (no retries), e.g. Slack's own retry policy. */
+  slackClientOptions?: WebClientOptions;
 }
 
 export interface LocalStack {
@@ -97,7 +100,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
           dynamodb: opts.dynamodbEndpoint,
         },
       }),
-      slackClientOptions: { retryConfig: { retries: 0 } },
+      slackClientOptions: { retryConfig: { retries: 0 }, ...opts.slackClientOptions },
       ...(opts.clock ? { clock: opts.clock } : {}),
     });
 

@@ -16,18 +16,32 @@ export const FINDING_METADATA_TYPE = 'iam_access_finding';
 /** How far back findPosted looks: the crash it recovers from is minutes old at most. */
 const LOOKBACK_PAGES = 5;
 
-export function createMessenger(
-  client: WebClient,
-  channel: string,
-  actions: readonly FindingAction[],
-  pacer?: ChannelPacer,
-): FindingMessenger {
+export interface MessengerOptions {
+  client: WebClient;
+  /**
+   * Posts the finding cards: a client that never repeats a request by itself. A post whose answer was lost (a
+   * timeout, a 5xx after Slack stored it) then fails the sync, and the next attempt looks for the message
+   * (findPosted) before posting, so a card is never posted twice. Defaults to `client`.
+   */
+  cardClient?: WebClient;
+  channel: string;
+  actions: readonly FindingAction[];
+  pacer?: ChannelPacer;
+}
+
+export function createMessenger({
+  client,
+  cardClient = client,
+  channel,
+  actions,
+  pacer,
+}: MessengerOptions): FindingMessenger {
   return {
     async post({ record }) {
       const card = findingCard(record, actions);
       await pacer?.wait(channel);
       const res = await slackCall('chat.postMessage', () =>
-        client.chat.postMessage({
+        cardClient.chat.postMessage({
           channel,
           text: card.text,
           blocks: card.blocks,

@@ -4,6 +4,7 @@
  * stand-ins and the store.
  */
 import { Writable } from 'node:stream';
+import type { WebClientOptions } from '@slack/web-api';
 import {
   LOCAL_CHANNEL,
   LOCAL_EVENTS_API_KEY,
@@ -33,10 +34,14 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   clock?: Clock;
   seed?: (aws: AwsStandin, analyzerArn: string) => void | Record<string, string>;
+  /** Another DynamoDB (Local) than the suite's shared one, e.g. one a test stops and starts. */
+  dynamodbEndpoint?: string;
+  /** Slack Web API client options over the tests' (no retries): e.g. Slack's retry policy and a short timeout. */
+  slackClientOptions?: WebClientOptions;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const endpoint = process.env.TEST_DYNAMODB_ENDPOINT;
+  const endpoint = opts.dynamodbEndpoint ?? process.env.TEST_DYNAMODB_ENDPOINT;
   if (!endpoint) throw new Error('TEST_DYNAMODB_ENDPOINT is not set: run the tests through jest');
   const logs: string[] = [];
   const sink = new Writable({
@@ -59,6 +64,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     logDestination: sink,
     maxAttempts: 2,
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.slackClientOptions ? { slackClientOptions: opts.slackClientOptions } : {}),
   });
   return Object.assign(stack, {
     logs,

@@ -71,6 +71,8 @@ export class SlackStandin {
   private readonly triggers: Triggers;
   private readonly fileStore: FileStore;
   private readonly failures = new Failures();
+  /** Per method, the delays (ms) of the next answers (`stallNext`). */
+  private readonly stalls = new Map<string, number[]>();
   private readonly postRate: PostRateLimit;
   private readonly responseUrls: ResponseUrls;
   private readonly server = new StandinServer();
@@ -126,13 +128,16 @@ export class SlackStandin {
       const api = /^\/api\/([A-Za-z0-9._]+)$/.exec(req.path);
       if (api?.[1] && (req.method === 'POST' || req.method === 'GET')) {
         const { body, query, headers } = req;
-        return webApi.handle({
+        const answer = webApi.handle({
           method: api[1],
           rawBody: body,
           query,
           contentType: headers['content-type'],
           authorization: headers.authorization,
         });
+        const stall = this.stalls.get(api[1])?.shift();
+        if (stall === undefined) return answer;
+        return new Promise((resolve) => setTimeout(() => resolve(answer), stall));
       }
       const response = /^\/response\/([0-9a-f]+)$/.exec(req.path);
       if (response?.[1]) {
@@ -280,6 +285,17 @@ export class SlackStandin {
   /** Posts refused by `limitPostRate`, and the times of the accepted posts per channel. */
   postRateStats(): { refused: number; accepted: Record<string, number[]> } {
     return this.postRate.stats();
+  }
+
+  /**
+   * The next `times` calls of `method` take effect at once but are answered `ms` later: what a client that
+   * times out first sees of a slow Slack (the work may be done although the caller saw no answer).
+   */
+  stallNext(method: string, ms: number, times = 1): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error('stallNext: ms must be a non-negative number');
+    const list = this.stalls.get(method) ?? [];
+    for (let i = 0; i < times; i++) list.push(ms);
+    this.stalls.set(method, list);
   }
 
   failNext(method: string, failure: ApiFailure, times = 1): void {
