@@ -45,6 +45,8 @@ export function createSyncScheduler(opts: SyncSchedulerOptions): SyncScheduler {
   const pollMs = opts.pollMs ?? 5_000;
   const queue = new Map<string, { justChanged?: boolean }>();
   const inFlight = new Set<string>();
+  /** The running syncs, so `stop` can let them finish instead of leaving writes behind a closed store. */
+  const running = new Set<Promise<void>>();
   const failures = new Map<string, { count: number; until: number }>();
   /** Failed syncs waiting for their retry timer. */
   const retrying = new Set<string>();
@@ -62,11 +64,18 @@ export function createSyncScheduler(opts: SyncSchedulerOptions): SyncScheduler {
 
   const syncOne = async (id: string, options: { justChanged?: boolean }) => {
     inFlight.add(id);
+    const work = opts.sync(id, options);
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    running.add(settled);
     try {
-      await opts.sync(id, options);
+      await work;
       failures.delete(id);
     } finally {
       inFlight.delete(id);
+      running.delete(settled);
     }
   };
 
@@ -166,6 +175,8 @@ export function createSyncScheduler(opts: SyncSchedulerOptions): SyncScheduler {
       stopped = true;
       if (timer) clearTimeout(timer);
       await polling?.catch(() => undefined);
+      // Queued work stays marked in the store for the next start; what is running finishes (or fails) first.
+      await Promise.all(running);
     },
 
     idle() {
