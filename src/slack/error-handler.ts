@@ -38,6 +38,24 @@ function unwrap(err: unknown): unknown {
   return err;
 }
 
+const NETWORK_CODES =
+  /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE)\b/;
+
+/**
+ * True when the error, or one it wraps, is a failed connection or a timeout: a dependency (DynamoDB, AWS, Slack)
+ * could not be reached, which is worth telling apart from a bug.
+ */
+export function isUnreachable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 5; depth++) {
+    const x = e as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
+    if (typeof x.code === 'string' && NETWORK_CODES.test(x.code)) return true;
+    if (x.name === 'TimeoutError') return true;
+    if (typeof x.message === 'string' && NETWORK_CODES.test(x.message)) return true;
+    e = x.cause;
+  }
+  return false;
+}
+
 /** Tells the user about an error where they are (ephemeral or in the thread), and logs it. */
 export type ErrorReporter = (error: unknown, where: Where) => Promise<void>;
 
@@ -65,8 +83,13 @@ export function createErrorReporter(messenger: FindingMessenger, log: Logger): E
       }
     } else {
       const incident = randomUUID().slice(0, 8);
-      log.error({ incident, err, ...where }, 'unexpected error in a Slack listener');
-      text = `:x: Something went wrong on our side (incident \`${incident}\`). Check the message before retrying; the team running the bot can look the incident up in the logs.`;
+      if (isUnreachable(err)) {
+        log.error({ incident, err, ...where }, 'a dependency could not be reached in a Slack listener');
+        text = `:x: The bot could not reach a service it depends on (incident \`${incident}\`), so this was not done. Such outages usually pass within minutes: check the message, then try again.`;
+      } else {
+        log.error({ incident, err, ...where }, 'unexpected error in a Slack listener');
+        text = `:x: Something went wrong on our side (incident \`${incident}\`). Check the message before retrying; the team running the bot can look the incident up in the logs.`;
+      }
     }
     if (where.channel && where.user) {
       await messenger
