@@ -6,8 +6,11 @@
  */
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { signatureFor } from '../../src/sandbox/slack-standin';
-import type { Harness } from '../helpers/harness';
+import type { StoredMessage } from '../../src/sandbox/slack-standin/types';
+import { roleAlice } from '../fixtures/events';
 import { testDynamoDb } from '../helpers/ddb';
+import { CHANNEL, type Harness, eventually } from '../helpers/harness';
+import { settle } from '../integration/approvals/support';
 
 /** A request as Slack sends it to the app's Request URL: the raw body and its two signing headers. */
 export interface SignedRequest {
@@ -101,8 +104,10 @@ export interface Effects {
   db: Record<string, string[]>;
 }
 
+let ddbClient: ReturnType<typeof testDynamoDb> | undefined;
+
 async function scanAll(table: string): Promise<string[]> {
-  const ddb = testDynamoDb();
+  const ddb = (ddbClient ??= testDynamoDb());
   const items: string[] = [];
   let start: Record<string, AttributeValue> | undefined;
   do {
@@ -110,14 +115,14 @@ async function scanAll(table: string): Promise<string[]> {
     for (const item of out.Items ?? []) items.push(JSON.stringify(item));
     start = out.LastEvaluatedKey;
   } while (start);
-  ddb.destroy();
   return items.sort();
 }
 
 /** A snapshot of everything the bot could have changed. */
 export async function effects(h: Harness): Promise<Effects> {
-  const db: Record<string, string[]> = {};
-  for (const table of h.bot.stores.tableNames) db[table] = await scanAll(table);
+  const tables = h.bot.stores.tableNames;
+  const scanned = await Promise.all(tables.map(scanAll));
+  const db = Object.fromEntries(tables.map((t, i) => [t, scanned[i] ?? []]));
   return {
     awsWrites: h.aws.calls.filter((c) => !AWS_READ.test(c.operation)).map((c) => c.operation),
     slackCalls: h.slack.calls.map((c) => c.method),
@@ -126,3 +131,37 @@ export async function effects(h: Harness): Promise<Effects> {
 }
 
 export { settle } from '../integration/approvals/support';
+
+/** Waits until the bot has shown every stored finding (no Slack sync pending), then lets stragglers land. */
+export async function quiet(h: Harness): Promise<void> {
+  await h.bot.syncs.idle();
+  await settle(100);
+}
+
+/**
+ * Puts an external-access finding on bucket `bucket` into the AWS stand-in's analyzer and delivers its event to
+ * the bot over HTTP (as the API destination would); returns the ts of the finding's card in the channel.
+ */
+export async function postFinding(h: Harness, id: string, bucket: string): Promise<string> {
+  const resource = `arn:aws:s3:::${bucket}`;
+  const access = { principal: { AWS: '999988887777' }, action: ['s3:GetObject'] };
+  h.aws.accessAnalyzer.addFinding({
+    id,
+    analyzerArn: h.analyzerArn,
+    resource,
+    resourceType: 'AWS::S3::Bucket',
+    ...access,
+  });
+  const res = await h.postEvent(roleAlice({ id, resource, resourceType: 'AWS::S3::Bucket', ...access }));
+  if (res.status !== 200) throw new Error(`the finding event was answered ${res.status}`);
+  return (await eventually(() => cardOf(h, id))).ts;
+}
+
+/** The finding's card in the channel, as Slack shows it now. */
+export function cardOf(h: Harness, findingId: string): StoredMessage | undefined {
+  return h.slack
+    .messages(CHANNEL)
+    .find(
+      (m) => (m.metadata?.event_payload as { finding_id?: unknown } | undefined)?.finding_id === findingId,
+    );
+}
