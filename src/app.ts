@@ -28,6 +28,7 @@ import { type Clock, systemClock } from './findings/ports';
 import { createReconciler, type Reconciler } from './findings/reconcile';
 import { createRecordFinding } from './findings/record-finding';
 import { createReviewer, type Reviewer } from './findings/review';
+import { type Digester, createDigester } from './findings/digests';
 import { createFindingSync } from './findings/sync';
 import { type SyncScheduler, createSyncScheduler } from './findings/sync-scheduler';
 import { createHttpServer, listen } from './http/server';
@@ -49,6 +50,8 @@ import { registerFindingActions } from './slack/listeners/finding-actions';
 import { registerGenerateListeners } from './slack/listeners/iam-generate';
 import { createGenerationMessenger } from './slack/generation-messenger';
 import { createChannelPacer } from './slack/channel-pacer';
+import { createDigestMessenger } from './slack/digest-messenger';
+import { registerDigestListeners } from './slack/listeners/digests';
 import { createMessenger } from './slack/messenger';
 import { createGroupResolver } from './slack/user-groups';
 import { createStores, type Stores } from './store';
@@ -87,6 +90,8 @@ export interface Bot {
   generations: Generations;
   /** Slack syncs queued by bursts: `idle()` resolves when every stored finding has been shown. */
   syncs: SyncScheduler;
+  /** Digest messages of bursts: tests drive `runDue` (unposted digests after a crash). */
+  digests: Digester;
 }
 
 export function createBot(deps: BotDeps): Bot {
@@ -143,7 +148,26 @@ export function createBot(deps: BotDeps): Bot {
     actions,
     pacer,
   });
-  const sync = createFindingSync({ store: stores.findings, messenger, clock, log });
+  const digester = createDigester({
+    findings: stores.findings,
+    digests: stores.digests,
+    messenger: createDigestMessenger({
+      client: app.client,
+      cardClient,
+      channel: config.slack.findingsChannelId,
+      pacer,
+    }),
+    clock,
+    log,
+    threshold: config.digestThreshold,
+  });
+  const sync = createFindingSync({
+    store: stores.findings,
+    messenger,
+    clock,
+    log,
+    refreshDigest: (id) => digester.refresh(id),
+  });
   // Ingest and reconcile go through the scheduler (bursts queue instead of waiting on Slack); clicks sync directly.
   const syncScheduler = createSyncScheduler({
     sync,
@@ -151,6 +175,7 @@ export function createBot(deps: BotDeps): Bot {
     clock,
     log,
     canRunNow: () => !pacer.busy(config.slack.findingsChannelId),
+    digest: { threshold: config.digestThreshold, absorb: (ids) => digester.absorb(ids) },
   });
   const record = createRecordFinding({ store: stores.findings, source, sync: syncScheduler.run, log });
   const reconciler = createReconciler({
@@ -289,6 +314,11 @@ export function createBot(deps: BotDeps): Bot {
   );
   registerApprovalActions(app, { workflow, approvals: stores.approvals, reportError }, afterAck);
   registerArchiveReason(app, { ...actionDeps, groups, reportError }, afterAck);
+  registerDigestListeners(
+    app,
+    { digester, sync: syncScheduler.run, policy: config.approvals, groups, reportError },
+    afterAck,
+  );
   const reviews = createReviewer({ ...actionDeps, messenger, reopenedNote });
   app.error(createErrorHandler(messenger, log));
 
@@ -326,6 +356,8 @@ export function createBot(deps: BotDeps): Bot {
       .catch((err: unknown) => log.error({ err: errorMessage(err) }, 'due approval work failed'))
       .then(() => reviews.runDue())
       .catch((err: unknown) => log.error({ err: errorMessage(err) }, 'due archive reviews failed'))
+      .then(() => digester.runDue())
+      .catch((err: unknown) => log.error({ err: errorMessage(err) }, 'posting due digests failed'))
       .finally(() => {
         dueRun = undefined;
       });
@@ -340,6 +372,7 @@ export function createBot(deps: BotDeps): Bot {
     reviews,
     generations,
     syncs: syncScheduler,
+    digests: digester,
     async start() {
       await stores.initialize();
       await app.init();

@@ -43,6 +43,8 @@ export interface Config {
   trustPolicyMaxChars: number;
   /** Minimum time between two posts to one channel (Slack allows about one a second); 0 turns pacing off. */
   slackPostIntervalMs: number;
+  /** New findings waiting for Slack at once beyond which they are grouped into digest messages; 0 = never. */
+  digestThreshold: number;
   /** `/iam-generate`: the trail and access role Access Analyzer reads CloudTrail with; unset = not configured. */
   policyGeneration: {
     trailArn?: string;
@@ -164,6 +166,17 @@ const schema = z.object({
     }
     return parsed;
   }),
+  DIGEST_THRESHOLD: trimmed.optional().transform((v, ctx) => {
+    const n = Number(v ?? '20');
+    if (!Number.isInteger(n) || n < 0 || n > 10_000) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a whole number from 0 (no digests) to 10000, got "${v}"`,
+      });
+      return z.NEVER;
+    }
+    return n;
+  }),
   TRUST_POLICY_MAX_CHARS: trimmed.optional().transform((v, ctx) => {
     const n = Number(v ?? '2048');
     if (!Number.isInteger(n) || n < 2048 || n > 10240) {
@@ -244,6 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile?: (path: string) => 
     organizationId: e.ORGANIZATION_ID,
     trustPolicyMaxChars: e.TRUST_POLICY_MAX_CHARS,
     slackPostIntervalMs: e.SLACK_POST_INTERVAL,
+    digestThreshold: e.DIGEST_THRESHOLD,
     policyGeneration: {
       trailArn: e.POLICY_GENERATION_TRAIL_ARN,
       accessRoleArn: e.POLICY_GENERATION_ROLE_ARN,

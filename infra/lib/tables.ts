@@ -1,5 +1,5 @@
 /**
- * The bot's seven DynamoDB tables, as src/store/models.ts defines them (the bot runs with CREATE_TABLES=false
+ * The bot's eight DynamoDB tables, as src/store/models.ts defines them (the bot runs with CREATE_TABLES=false
  * and checks at start that each exists). All on-demand, with point-in-time recovery, encryption at rest with an
  * AWS managed key, deletion protection, and retained if the stack is deleted: they are the audit trail.
  */
@@ -70,6 +70,18 @@ export const TABLE_SPECS: readonly TableSpec[] = [
         partitionKey: { name: 'pollQueue', type: S },
         sortKey: { name: 'nextPollAt', type: N },
         projection: dynamodb.ProjectionType.ALL,
+      },
+    ],
+  },
+  {
+    suffix: 'digests',
+    partitionKey: { name: 'id', type: S },
+    indexes: [
+      {
+        name: 'postDueIndex',
+        partitionKey: { name: 'postQueue', type: S },
+        sortKey: { name: 'createdAt', type: N },
+        projection: dynamodb.ProjectionType.KEYS_ONLY,
       },
     ],
   },

@@ -70,6 +70,10 @@ export interface FindingRecord {
   syncAttempts: number;
   /** Set while the Slack message owes work (kept in a sparse index, so it survives a crash): when it became owed. */
   syncDueAt?: number;
+  /** Shown by this digest message (a burst) instead of a card of its own (see ./digests). */
+  digestId?: string;
+  /** The digest was expanded: the card is posted in the digest's thread (this ts). */
+  digestThreadTs?: string;
   archived?: ArchiveInfo;
   /** Failed attempts at the pending archive review (see deferReview). */
   reviewAttempts?: number;
@@ -134,12 +138,22 @@ export interface FindingStore extends ArchiveReviewStore {
   apply(finding: Finding, options: { suppressed: boolean }): Promise<ApplyOutcome>;
   /** Takes the sync lease if free or expired; returns the record as of the lease, or undefined if busy. */
   acquireLease(id: string, token: string, now: number, until: number): Promise<FindingRecord | undefined>;
-  /** Records what was rendered and releases the lease (only if still ours). */
+  /**
+   * Records what was rendered and releases the lease (only if still ours). Without `slack`: the finding's
+   * digest showed it (no card of its own).
+   */
   completeSync(
     id: string,
     token: string,
-    rendered: { slack: SlackRef; key: string; snapshot: FindingSnapshot },
+    rendered: { slack?: SlackRef; key: string; snapshot: FindingSnapshot },
   ): Promise<void>;
+  /**
+   * The finding joins digest `digestId` instead of getting a card: only if it has no message, is in no digest
+   * and no sync holds it. Its "owes Slack work" mark is dropped (the digest shows `renderedKey`). False if not.
+   */
+  joinDigest(id: string, digestId: string, renderedKey: string, now: number): Promise<boolean>;
+  /** The digest was expanded: the finding (still in it, with no card) owes a card in thread `threadTs`. */
+  expandFromDigest(id: string, digestId: string, threadTs: string, now: number): Promise<boolean>;
   releaseLease(id: string, token: string, options?: { done?: boolean }): Promise<void>;
   /** Findings whose Slack message owes work, oldest change first (the sparse sync index). */
   listSyncDue(limit: number): Promise<string[]>;
@@ -261,8 +275,11 @@ export interface FindingMessenger {
   update(ref: SlackRef, view: CardView): Promise<void>;
   /** `broadcast`: also sent to the channel (reply_broadcast), still in the finding's thread. */
   threadReply(ref: SlackRef, text: string, options?: { broadcast?: boolean }): Promise<void>;
-  /** Looks for a message already posted for this finding (after a crash between post and store). */
-  findPosted(findingId: string): Promise<SlackRef | undefined>;
+  /**
+   * Looks for a message already posted for this finding (after a crash between post and store): in the channel,
+   * or with `threadTs` among that thread's replies (a card posted in an expanded digest's thread).
+   */
+  findPosted(findingId: string, threadTs?: string): Promise<SlackRef | undefined>;
   ephemeral(channel: string, user: string, text: string, threadTs?: string): Promise<void>;
 }
 

@@ -22,6 +22,12 @@ export interface SyncSchedulerOptions {
   pollMs?: number;
   /** False while Slack is being paced: `run` then queues instead of making its caller wait for the pace. */
   canRunNow?: () => boolean;
+  /**
+   * Digests (./digests): when at least `threshold` findings are queued, the queued ones are handed to `absorb`
+   * together; it groups those that wait for a first message into digest messages and returns the others, which
+   * are then synced one by one.
+   */
+  digest?: { threshold: number; absorb(findingIds: string[]): Promise<string[]> };
 }
 
 export interface SyncScheduler {
@@ -38,12 +44,15 @@ export interface SyncScheduler {
 }
 
 const POLL_BATCH = 500;
+/** Findings handed to one digest pass at most. */
+const ABSORB_BATCH = 1000;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 export function createSyncScheduler(opts: SyncSchedulerOptions): SyncScheduler {
   const concurrency = opts.concurrency ?? 4;
   const pollMs = opts.pollMs ?? 5_000;
-  const queue = new Map<string, { justChanged?: boolean }>();
+  /** `individual`: a digest pass already declined it; sync it one by one. */
+  const queue = new Map<string, { justChanged?: boolean; individual?: boolean }>();
   const inFlight = new Set<string>();
   /** The running syncs, so `stop` can let them finish instead of leaving writes behind a closed store. */
   const running = new Set<Promise<void>>();
@@ -54,9 +63,11 @@ export function createSyncScheduler(opts: SyncSchedulerOptions): SyncScheduler {
   let polling: Promise<void> | undefined;
   let stopped = false;
   let idleWaiters: (() => void)[] = [];
+  /** A digest pass is running: individual syncs wait for it (it may take what they would post). */
+  let absorbing = false;
 
   const settleIdle = () => {
-    if (queue.size > 0 || inFlight.size > 0 || retrying.size > 0) return;
+    if (queue.size > 0 || inFlight.size > 0 || retrying.size > 0 || absorbing) return;
     const waiters = idleWaiters;
     idleWaiters = [];
     for (const w of waiters) w();
@@ -79,8 +90,42 @@ export function createSyncScheduler(opts: SyncSchedulerOptions): SyncScheduler {
     }
   };
 
+  /** Hands the queued findings no digest pass has seen to `digest.absorb`, when enough are waiting. */
+  const maybeAbsorb = (): boolean => {
+    const digest = opts.digest;
+    if (!digest || digest.threshold <= 0 || queue.size < digest.threshold) return false;
+    const batch = [...queue].filter(([id, o]) => !o.individual && !inFlight.has(id)).slice(0, ABSORB_BATCH);
+    if (batch.length < digest.threshold) return false;
+    for (const [id] of batch) queue.delete(id);
+    absorbing = true;
+    const ids = batch.map(([id]) => id);
+    const work = digest.absorb(ids).then(
+      (rest) => {
+        const declined = new Set(rest);
+        for (const [id, o] of batch) if (declined.has(id)) enqueue(id, { ...o, individual: true });
+      },
+      (err: unknown) => {
+        // Nothing is lost: every finding keeps its mark; sync them one by one.
+        opts.log.warn(
+          { err: errorMessage(err), findings: ids.length },
+          'digest pass failed; syncing one by one',
+        );
+        for (const [id, o] of batch) enqueue(id, { ...o, individual: true });
+      },
+    );
+    running.add(work);
+    void work.finally(() => {
+      running.delete(work);
+      absorbing = false;
+      pump();
+      settleIdle();
+    });
+    return true;
+  };
+
   const pump = () => {
-    if (stopped) return;
+    if (stopped || absorbing) return;
+    if (maybeAbsorb()) return;
     for (const [id, options] of queue) {
       if (inFlight.size >= concurrency) break;
       if (inFlight.has(id)) continue; // the running sync loops until Slack matches the stored state
@@ -113,9 +158,12 @@ export function createSyncScheduler(opts: SyncSchedulerOptions): SyncScheduler {
     retry.unref();
   };
 
-  const enqueue = (id: string, options: { justChanged?: boolean } = {}) => {
+  const enqueue = (id: string, options: { justChanged?: boolean; individual?: boolean } = {}) => {
     const before = queue.get(id);
-    queue.set(id, { justChanged: Boolean(before?.justChanged || options.justChanged) });
+    queue.set(id, {
+      justChanged: Boolean(before?.justChanged || options.justChanged),
+      individual: Boolean(before?.individual || options.individual),
+    });
   };
 
   const poll = async () => {
@@ -151,7 +199,7 @@ export function createSyncScheduler(opts: SyncSchedulerOptions): SyncScheduler {
 
   return {
     async run(id, options = {}) {
-      const free = queue.size === 0 && inFlight.size < concurrency && !inFlight.has(id);
+      const free = !absorbing && queue.size === 0 && inFlight.size < concurrency && !inFlight.has(id);
       if (!stopped && free && (opts.canRunNow?.() ?? true)) {
         try {
           await syncOne(id, options);
@@ -180,7 +228,7 @@ export function createSyncScheduler(opts: SyncSchedulerOptions): SyncScheduler {
     },
 
     idle() {
-      if (inFlight.size === 0 && (stopped || (queue.size === 0 && retrying.size === 0))) {
+      if (!absorbing && inFlight.size === 0 && (stopped || (queue.size === 0 && retrying.size === 0))) {
         return Promise.resolve();
       }
       return new Promise((resolve) => idleWaiters.push(resolve));

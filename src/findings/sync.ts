@@ -37,8 +37,17 @@ export function shouldPost(rec: FindingRecord): boolean {
 
 export function needsSync(rec: FindingRecord): boolean {
   if (rec.suppressed) return false;
-  if (!rec.slack) return shouldPost(rec);
+  if (!rec.slack) {
+    // In a digest not yet expanded: the digest shows it, and is edited when the finding changes.
+    if (showsInDigest(rec)) return renderKey(rec) !== rec.renderedKey;
+    return shouldPost(rec);
+  }
   return renderKey(rec) !== rec.renderedKey;
+}
+
+/** Shown by its digest message (not expanded yet), with no card of its own. */
+export function showsInDigest(rec: FindingRecord): boolean {
+  return Boolean(rec.digestId && !rec.digestThreadTs && !rec.slack);
 }
 
 /** The thread reply for a change, naming who archived when the bot did it. */
@@ -57,6 +66,8 @@ export interface SyncDeps {
   messenger: FindingMessenger;
   clock: Clock;
   log: Logger;
+  /** Edits (or posts) a digest message to show its findings' current state (see ./digests). */
+  refreshDigest?: (digestId: string) => Promise<void>;
 }
 
 /**
@@ -65,7 +76,7 @@ export interface SyncDeps {
  */
 export type FindingSync = (findingId: string, options?: { justChanged?: boolean }) => Promise<void>;
 
-export function createFindingSync({ store, messenger, clock, log }: SyncDeps): FindingSync {
+export function createFindingSync({ store, messenger, clock, log, refreshDigest }: SyncDeps): FindingSync {
   return async function syncMessage(findingId, options = {}) {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       if (round > 0 || !options.justChanged) {
@@ -86,10 +97,18 @@ export function createFindingSync({ store, messenger, clock, log }: SyncDeps): F
           await store.releaseLease(findingId, token, { done: true });
           continue; // read again: a change stored meanwhile (whose mark this just dropped) is rendered next round
         }
+        if (showsInDigest(rec) && rec.digestId && refreshDigest) {
+          await refreshDigest(rec.digestId);
+          await store.completeSync(findingId, token, {
+            key: renderKey(rec),
+            snapshot: snapshotOf(rec.finding),
+          });
+          continue; // a change stored meanwhile is shown next round
+        }
         let ref = rec.slack;
         if (!ref) {
           // syncAttempts counts this lease too: more than one means an earlier attempt may have posted.
-          ref = rec.syncAttempts > 1 ? await messenger.findPosted(findingId) : undefined;
+          ref = rec.syncAttempts > 1 ? await messenger.findPosted(findingId, rec.digestThreadTs) : undefined;
           if (ref) {
             log.warn({ findingId, ts: ref.ts }, 'recovered a message posted by an interrupted attempt');
             await messenger.update(ref, { record: rec });

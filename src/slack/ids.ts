@@ -197,3 +197,24 @@ export const GENERATION_ATTACH_BLOCKS = {
   preview: 'preview',
 } as const;
 export const GENERATION_ATTACH_INPUT = 'value';
+
+/** "Show findings" on a digest message; value = encoded DigestButtonValue. */
+export const DIGEST_EXPAND_ACTION = 'digest.expand';
+const digestValue = z.object({ d: z.string().uuid() }).strict();
+
+export function encodeDigestValue(digestId: string): string {
+  return JSON.stringify({ d: digestId });
+}
+
+/** @throws InvalidInputError if the value was not produced by encodeDigestValue. */
+export function decodeDigestValue(raw: string | undefined): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw ?? '');
+  } catch {
+    throw new InvalidInputError('This button carries no digest reference.');
+  }
+  const r = digestValue.safeParse(parsed);
+  if (!r.success) throw new InvalidInputError('This button carries no digest reference.');
+  return r.data.d;
+}

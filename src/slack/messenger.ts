@@ -43,6 +43,8 @@ export function createMessenger({
       const res = await slackCall('chat.postMessage', () =>
         cardClient.chat.postMessage({
           channel,
+          // A card asked for from a digest goes in the digest's thread.
+          ...(record.digestThreadTs ? { thread_ts: record.digestThreadTs } : {}),
           text: card.text,
           blocks: card.blocks,
           unfurl_links: false,
@@ -79,12 +81,22 @@ export function createMessenger({
       );
     },
 
-    async findPosted(findingId) {
+    async findPosted(findingId, threadTs) {
       let cursor: string | undefined;
       for (let page = 0; page < LOOKBACK_PAGES; page++) {
-        const res = await slackCall('conversations.history', () =>
-          client.conversations.history({ channel, limit: 200, include_all_metadata: true, cursor }),
-        );
+        const res = threadTs
+          ? await slackCall('conversations.replies', () =>
+              client.conversations.replies({
+                channel,
+                ts: threadTs,
+                limit: 200,
+                include_all_metadata: true,
+                cursor,
+              }),
+            )
+          : await slackCall('conversations.history', () =>
+              client.conversations.history({ channel, limit: 200, include_all_metadata: true, cursor }),
+            );
         for (const m of res.messages ?? []) {
           const meta = m.metadata as
             { event_type?: string; event_payload?: { finding_id?: string } } | undefined;

@@ -65,6 +65,8 @@ function toRecord(item: FindingItem): FindingRecord {
     leaseUntil: item.leaseUntil,
     syncAttempts: item.syncAttempts ?? 0,
     ...(item.syncQueue && item.syncDueAt !== undefined ? { syncDueAt: item.syncDueAt } : {}),
+    ...(item.digestId ? { digestId: item.digestId } : {}),
+    ...(item.digestThreadTs ? { digestThreadTs: item.digestThreadTs } : {}),
     archived: archiveOf(item),
     ...(item.reviewAttempts ? { reviewAttempts: item.reviewAttempts } : {}),
     pending:
@@ -241,14 +243,56 @@ export function createFindingStore(models: Models): FindingStore {
       }
     },
 
-    async completeSync(id, token, rendered: { slack: SlackRef; key: string; snapshot: unknown }) {
+    async joinDigest(id, digestId, renderedKey, now) {
+      try {
+        await findings.update(
+          { id },
+          { $SET: { digestId, renderedKey }, $REMOVE: ['syncQueue', 'syncDueAt'] },
+          {
+            condition: new Condition('id')
+              .exists()
+              .and()
+              .where('slackTs')
+              .not()
+              .exists()
+              .and()
+              .where('digestId')
+              .not()
+              .exists()
+              .and()
+              .parenthesis((c: InstanceType<typeof Condition>) =>
+                c.where('leaseUntil').not().exists().or().where('leaseUntil').lt(now),
+              ),
+          },
+        );
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
+    },
+
+    async expandFromDigest(id, digestId, threadTs, now) {
+      try {
+        await findings.update(
+          { id },
+          { $SET: { digestThreadTs: threadTs, syncQueue: SYNC_DUE, syncDueAt: now } },
+          { condition: new Condition('digestId').eq(digestId).and().where('slackTs').not().exists() },
+        );
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
+    },
+
+    async completeSync(id, token, rendered: { slack?: SlackRef; key: string; snapshot: unknown }) {
       try {
         await findings.update(
           { id },
           {
             $SET: {
-              slackChannel: rendered.slack.channel,
-              slackTs: rendered.slack.ts,
+              ...(rendered.slack ? { slackChannel: rendered.slack.channel, slackTs: rendered.slack.ts } : {}),
               renderedKey: rendered.key,
               renderedSnapshot: JSON.stringify(rendered.snapshot),
             },

@@ -5,10 +5,12 @@ import type { ArchiveRuleStore } from '../archive-rules/ports';
 import { errorMessage } from '../errors';
 import type { AnalyzerRegistry, DecisionLog, FindingStore, UnhandledEventStore } from '../findings/ports';
 import type { GenerationJobStore } from '../policy-generation/ports';
+import type { DigestStore } from '../findings/digests';
 import { createAnalyzerRegistry } from './analyzer-registry';
 import { createApprovalStore } from './approval-store';
 import { createArchiveRuleStore } from './archive-rule-store';
 import { createDecisionLog } from './decision-log';
+import { createDigestStore } from './digest-store';
 import { createFindingStore } from './finding-store';
 import { createGenerationStore } from './generation-store';
 import { defineModels, useDynamoDb } from './models';
@@ -24,6 +26,8 @@ export interface Stores {
   archiveRules: ArchiveRuleStore;
   /** `/iam-generate` policy generation jobs. */
   generations: GenerationJobStore;
+  /** Digest messages (bursts of findings shown together). */
+  digests: DigestStore;
   /** Creates absent tables when allowed; fails with the table names when they are missing and may not be created. */
   initialize(): Promise<void>;
   /** DynamoDB reachable and the findings table there. */
@@ -45,6 +49,7 @@ export function createStores(
     approvals: createApprovalStore(models),
     archiveRules: createArchiveRuleStore(models),
     generations: createGenerationStore(models),
+    digests: createDigestStore(models),
     tableNames: models.tableNames,
     async initialize() {
       try {

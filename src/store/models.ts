@@ -52,6 +52,29 @@ export interface FindingItem extends Item {
   syncQueue?: string;
   /** The finding's updatedAtMs when that work became owed: the range key of the sync index. */
   syncDueAt?: number;
+  /** Shown in this digest message (a burst) instead of a card of its own, until the digest is expanded. */
+  digestId?: string;
+  /** The digest was expanded: the card is posted in this thread (the digest message's ts). */
+  digestThreadTs?: string;
+}
+
+/**
+ * One digest message: findings of one group (account, resource type, principal) that arrived in a burst,
+ * shown together. `findingIds` is JSON; a finding belongs to the digest while its own `digestId` names it.
+ */
+export interface DigestItem extends Item {
+  id: string;
+  groupKey: string;
+  findingIds: string;
+  createdAt: number;
+  slackChannel?: string;
+  slackTs?: string;
+  /** Posts tried: more than one with no `slackTs` means an earlier attempt may have posted it. */
+  postAttempts: number;
+  /** DIGEST_POST_DUE until the message is posted: the hash key of the sparse post index. */
+  postQueue?: string;
+  expandedBy?: string;
+  expandedAt?: number;
 }
 
 export interface DecisionItem extends Item {
@@ -110,6 +133,10 @@ export const FINDINGS_SYNC_INDEX = 'syncDueIndex';
 export const SYNC_DUE = 'due';
 /** The one value of `reviewQueue`: every pending review sits in this partition of the review index. */
 export const REVIEW_PENDING = 'pending';
+
+/** Sparse index of digests not yet posted (postQueue, createdAt), keys only: posted after a crash. */
+export const DIGESTS_POST_INDEX = 'postDueIndex';
+export const DIGEST_POST_DUE = 'due';
 
 /** The GSI of approvals by (status, nextDueAt): due reminders/expiries and approved actions to execute. */
 export const APPROVALS_DUE_INDEX = 'statusDueIndex';
@@ -190,6 +217,7 @@ export interface Models {
   approvals: ReturnType<typeof dynamoose.model<ApprovalItem>>;
   archiveRules: ReturnType<typeof dynamoose.model<ArchiveRuleItem>>;
   generations: ReturnType<typeof dynamoose.model<GenerationItem>>;
+  digests: ReturnType<typeof dynamoose.model<DigestItem>>;
   /** Creates absent tables (when allowed) and waits for them; call once at start-up. */
   initialize(): Promise<void>;
   tableNames: string[];
@@ -250,6 +278,8 @@ export function defineModels(prefix: string, createTables: boolean): Models {
           index: { name: FINDINGS_SYNC_INDEX, type: 'global', rangeKey: 'syncDueAt', project: false },
         },
         syncDueAt: Number,
+        digestId: String,
+        digestThreadTs: String,
       },
       { saveUnknown: false },
     ),
@@ -369,7 +399,38 @@ export function defineModels(prefix: string, createTables: boolean): Models {
     ),
     opts,
   );
-  const all = [findings, decisions, analyzers, unhandledEvents, approvals, archiveRules, generations];
+  const digests = dynamoose.model<DigestItem>(
+    `${prefix}digests`,
+    new dynamoose.Schema(
+      {
+        id: { type: String, hashKey: true },
+        groupKey: String,
+        findingIds: String,
+        createdAt: Number,
+        slackChannel: String,
+        slackTs: String,
+        postAttempts: Number,
+        postQueue: {
+          type: String,
+          index: { name: DIGESTS_POST_INDEX, type: 'global', rangeKey: 'createdAt', project: false },
+        },
+        expandedBy: String,
+        expandedAt: Number,
+      },
+      { saveUnknown: false },
+    ),
+    opts,
+  );
+  const all = [
+    findings,
+    decisions,
+    analyzers,
+    unhandledEvents,
+    approvals,
+    archiveRules,
+    generations,
+    digests,
+  ];
   return {
     findings,
     decisions,
@@ -378,6 +439,7 @@ export function defineModels(prefix: string, createTables: boolean): Models {
     approvals,
     archiveRules,
     generations,
+    digests,
     tableNames: all.map((m) => m.table().name),
     async initialize() {
       await Promise.all(all.map((m) => m.table().initialize()));

@@ -58,6 +58,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       RECONCILE_INTERVAL: '1h',
       // Tests post many findings back to back; the burst tests turn pacing on themselves.
       SLACK_POST_INTERVAL: '0',
+      // One card per finding, whatever the test's burst: the digest tests set a threshold themselves.
+      DIGEST_THRESHOLD: '0',
       ...opts.env,
     },
     seed: opts.seed,

@@ -132,20 +132,21 @@ describe.each(SHAPES)('task role, %s', (_name, context, features) => {
     expect(deniedResources).toContain(`<${secret}>`);
   });
 
-  test('DynamoDB only on the seven tables and their four indexes', () => {
+  test('DynamoDB only on the eight tables and their five indexes', () => {
     const resources = statements
       .filter((st) => list(st.Action).some((a) => a.startsWith('dynamodb:')))
       .flatMap((st) => list(st.Resource).map(render));
-    expect(resources.filter((r) => /^<Tables[A-Za-z0-9]+\.Arn>$/.test(r))).toHaveLength(7);
+    expect(resources.filter((r) => /^<Tables[A-Za-z0-9]+\.Arn>$/.test(r))).toHaveLength(8);
     expect(resources.filter((r) => r.includes('/index/')).sort()).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/\/index\/reviewDueIndex$/),
         expect.stringMatching(/\/index\/statusDueIndex$/),
         expect.stringMatching(/\/index\/pollDueIndex$/),
         expect.stringMatching(/\/index\/syncDueIndex$/),
+        expect.stringMatching(/\/index\/postDueIndex$/),
       ]),
     );
-    expect(resources).toHaveLength(11);
+    expect(resources).toHaveLength(13);
   });
 
   test('findings, previews and archive rules only on the one analyzer', () => {

@@ -88,6 +88,7 @@ describe('tables match the bot’s models', () => {
       models.approvals,
       models.archiveRules,
       models.generations,
+      models.digests,
     ];
     const expected = await Promise.all(
       all.map(async (m) => {

@@ -129,9 +129,10 @@ describe('DynamoDB tables', () => {
     'approvals',
     'archive-rules',
     'policy-generations',
+    'digests',
   ];
 
-  test('the seven tables, on-demand, PITR, encrypted, deletion-protected and retained', () => {
+  test('the eight tables, on-demand, PITR, encrypted, deletion-protected and retained', () => {
     const tables = minimal.findResources('AWS::DynamoDB::GlobalTable') as Record<
       string,
       Record<string, unknown>

@@ -172,10 +172,13 @@ export function findingCard(
   });
 
   const who = principalText(f.principal);
+  // The notification text is mrkdwn too: escaped, so a hostile resource or principal cannot ping or link.
   const text = clip(
-    f.kind === 'unused'
-      ? `Unused access (${f.findingType}): ${f.resource} [${f.status}]`
-      : `${f.isPublic ? 'Public' : 'External'} access: ${f.resource}${who ? ` by ${who}` : ''} [${f.status}]`,
+    escapeMrkdwn(
+      f.kind === 'unused'
+        ? `Unused access (${f.findingType}): ${f.resource} [${f.status}]`
+        : `${f.isPublic ? 'Public' : 'External'} access: ${f.resource}${who ? ` by ${who}` : ''} [${f.status}]`,
+    ),
     3000,
   );
   return { text, blocks };

