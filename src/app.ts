@@ -32,6 +32,7 @@ import { type Digester, createDigester } from './findings/digests';
 import { createFindingSync } from './findings/sync';
 import { type SyncScheduler, createSyncScheduler } from './findings/sync-scheduler';
 import { createHttpServer, listen } from './http/server';
+import { refuseFutureSlackTimestamps } from './http/slack-timestamp';
 import { createEventHandler, type HandleEvent } from './ingest/handle-event';
 import { createFindingsEndpoint } from './ingest/http';
 import { createQueuePoller, type QueuePoller } from './ingest/sqs';
@@ -324,7 +325,7 @@ export function createBot(deps: BotDeps): Bot {
 
   const server: Server = createHttpServer(
     {
-      slack: receiver?.requestListener,
+      slack: receiver ? refuseFutureSlackTimestamps(receiver.requestListener, log) : undefined,
       findings: createFindingsEndpoint({ apiKey: config.eventsApiKey, handle: handleEvent, log }),
       ready: () => stores.ready(),
     },

@@ -16,6 +16,7 @@
  */
 import type { Logger } from 'pino';
 import { AppError, ConcurrentUpdateError, errorMessage } from '../errors';
+import { escapeMrkdwn } from '../slack/text';
 import type { Clock, Decision, DecisionLog, FindingRecord, FindingStore } from '../findings/ports';
 import type { FindingMessenger } from '../findings/ports';
 import type { FindingSync } from '../findings/sync';
@@ -396,7 +397,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
         await releaseFinding(request);
         await threadNote(
           request,
-          `${mustRemedy(request.action).label} request rejected by <@${decision.vote.by}>: ${decision.reason}`,
+          `${mustRemedy(request.action).label} request rejected by <@${decision.vote.by}>: ${escapeMrkdwn(decision.reason)}`,
         );
         return;
       case 'approved':

@@ -95,7 +95,9 @@ function valueNotes(values: Record<string, string[]>): string[] {
     .filter(([, list]) => list.length > 0)
     .map(([name, list]) => {
       const wild = list.some((v) => WILDCARD.test(v));
-      return `Filled in: ${name} = ${list.join(', ')}${wild ? ' ⚠️ wildcard: matches more than one resource' : ''}`;
+      // Typed values go in code spans (backticks replaced): shown as typed, never as markup or a mention.
+      const typed = list.map((v) => `\`${v.replace(/`/g, 'ˋ')}\``).join(', ');
+      return `Filled in: ${name} = ${typed}${wild ? ' ⚠️ wildcard: matches more than one resource' : ''}`;
     });
 }
 

@@ -59,6 +59,8 @@ export const REJECT_ACTION = 'approval.reject';
 export const REJECT_REASON_VIEW = 'approval.reject-reason';
 export const REJECT_REASON_BLOCK = 'reason';
 export const REJECT_REASON_INPUT = 'reason';
+/** The longest reject reason taken (the modal says so; a submission that skips the modal's limit is refused). */
+export const REJECT_REASON_MAX = 1000;
 /** The modal asking the requester to type the account id of a sensitive account. */
 export const CONFIRM_ACCOUNT_VIEW = 'finding.confirm-account';
 export const CONFIRM_ACCOUNT_BLOCK = 'account';

@@ -8,13 +8,18 @@
  * Oversized input is refused, including when a forged (but correctly signed) submission skips Slack's
  * client-side length limits.
  */
-import { APPROVE_ACTION, ARCHIVE_RULE_VIEW, GENERATION_ATTACH_VIEW } from '../../src/slack/ids';
+import {
+  APPROVE_ACTION,
+  ARCHIVE_RULE_VIEW,
+  GENERATION_ATTACH_VIEW,
+  REJECT_ACTION,
+} from '../../src/slack/ids';
 import type { Ephemeral, StoredMessage } from '../../src/sandbox/slack-standin/types';
 import { type ArchiveRuleHarness, startArchiveRuleHarness } from '../helpers/archive-rule';
-import { APPROVER1, aliceTrust } from '../helpers/deny';
+import { APPROVER1, type DenyHarness, aliceTrust, startDenyHarness } from '../helpers/deny';
 import { type GenerationHarness, ROLE_NAME, generated, startGenerationHarness } from '../helpers/generation';
 import { CHANNEL, ONCALL, SIGNING_SECRET, type Harness, eventually } from '../helpers/harness';
-import { requestIdOf, untilStatus } from '../integration/approvals/support';
+import { requestDeny, requestIdOf, untilStatus } from '../integration/approvals/support';
 import {
   type SignedRequest,
   captureSlackRequest,
@@ -301,6 +306,12 @@ describe('hostile text in /iam-generate and the attach modal', () => {
     ['mrkdwn formatting', '*bold*_it_~x~', /is not a valid IAM name/],
     ['JSON', JSON_BREAKOUT, /is not a valid IAM name/],
     ['50,000 characters', 'r'.repeat(50_000), /too long for an IAM name \(at most 64 characters\)/],
+    ['a link', '<https://evil.example|click here>', /is not a valid IAM name/],
+    ['a mention and a channel ping', '<@U0ATTACKER><!channel>', /is not a valid IAM name/],
+    ['options before the name', '--days <!here> <#C0EVIL>', /Give the name first/],
+    ['an unknown option full of markup', `${ROLE_NAME} --<!everyone>`, /Unknown option/],
+    ['a second name full of markup', `${ROLE_NAME} <!subteam^S0EVIL>`, /Unexpected/],
+    ['markup as the number of days', `${ROLE_NAME} --days <!channel>`, /is not possible/],
   ])(
     'refuses a name with %s privately, without posting or starting anything',
     async (_what, text, problem) => {
@@ -388,6 +399,123 @@ describe('hostile text in /iam-generate and the attach modal', () => {
       await eventually(() => g.aws.callsTo('AttachRolePolicy').length === 1, 8000);
       await quiet(g);
       expect(rawMarkup(g, callsBefore)).toEqual([]);
+    });
+  });
+});
+
+describe('typed text the bot quotes back', () => {
+  describe('in the attach request and its refusals', () => {
+    let g: GenerationHarness;
+    beforeAll(async () => {
+      g = await startGenerationHarness();
+    });
+    afterAll(async () => {
+      await g?.stop();
+    });
+
+    it('shows a mention typed as a placeholder value as text in the approval request, pinging nobody', async () => {
+      const { jobId } = await generated(g, ROLE_NAME);
+      const callsBefore = g.slack.calls.length;
+
+      const request = await g.requestAttach(jobId, { BucketName: '<@U0ATTACKER>' });
+
+      expect(JSON.stringify(request.blocks)).toContain('&lt;@U0ATTACKER&gt;');
+      expect(rawMarkup(g, callsBefore)).toEqual([]);
+    });
+
+    it('quotes typed values in a refusal as text', async () => {
+      const { jobId } = await generated(g, ROLE_NAME);
+      const callsBefore = g.slack.calls.length;
+      g.aws.failNext('ValidatePolicy', { name: 'AccessDeniedException', status: 403, message: 'no' }, 2);
+      const modal = await g.openAttachModal(jobId);
+
+      await g.slack.submitView({
+        viewId: modal.id,
+        userId: ONCALL,
+        values: { 'placeholder:BucketName': '<!channel><https://evil.example|x>' },
+      });
+
+      const told = await eventually(() =>
+        g.slack.calls
+          .slice(callsBefore)
+          .filter((c) => MESSAGE_METHODS.has(c.method))
+          .flatMap((c) => mrkdwnOf(c.args))
+          .find((t) => t.includes('You typed')),
+      );
+      expect(told).toContain('&lt;!channel&gt;');
+      await quiet(g);
+      expect(rawMarkup(g, callsBefore)).toEqual([]);
+    });
+  });
+
+  describe('in a rejection', () => {
+    let d: DenyHarness;
+    beforeAll(async () => {
+      d = await startDenyHarness({
+        env: { APPROVALS_REQUIRED: '1' },
+        roles: { Audit_CrossAccountRole: aliceTrust, Hostile_RejectRole: aliceTrust },
+      });
+    });
+    afterAll(async () => {
+      await d?.stop();
+    });
+
+    it('posts a reject reason full of markup escaped in the thread, and keeps it whole in the log', async () => {
+      const { ts, findingId } = await d.card();
+      const { message, requestId } = await requestDeny(d, ts);
+      const callsBefore = d.slack.calls.length;
+
+      await d.slack.clickButton({
+        channel: CHANNEL,
+        ts: message.ts,
+        actionId: REJECT_ACTION,
+        userId: APPROVER1,
+      });
+      const modal = await eventually(() => d.slack.modalStack(APPROVER1).at(-1));
+      await d.slack.submitView({
+        viewId: modal.id,
+        userId: APPROVER1,
+        values: { reason: { reason: HOSTILE } },
+      });
+
+      await untilStatus(d, requestId, 'REJECTED');
+      const note = await eventually(() =>
+        d.slack.replies(CHANNEL, ts).find((r) => (r.text ?? '').includes('rejected by')),
+      );
+      expect(note.text).toContain('&lt;!channel&gt;');
+      await quiet(d);
+      expect(rawMarkup(d, callsBefore)).toEqual([]);
+      const logged = (await d.bot.stores.decisions.forFinding(findingId)).find((x) => x.phase === 'rejected');
+      expect(JSON.stringify(logged?.input)).toContain('<!channel>');
+    });
+
+    it('refuses a reject reason over 1,000 characters from a client that skips the modal’s limit', async () => {
+      const { ts } = await d.card('Hostile_RejectRole');
+      const { message, requestId } = await requestDeny(d, ts);
+      await d.slack.clickButton({
+        channel: CHANNEL,
+        ts: message.ts,
+        actionId: REJECT_ACTION,
+        userId: APPROVER1,
+      });
+      const modal = await eventually(() => d.slack.modalStack(APPROVER1).at(-1));
+      const captured = await captureSlackRequest(d, () =>
+        d.slack.submitView({
+          viewId: modal.id,
+          userId: APPROVER1,
+          values: { reason: { reason: 'short reason' } },
+        }),
+      );
+
+      const res = await sendToBot(d, withValue(captured, 'reason', 'reason', 'r'.repeat(100_000)));
+
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.text)).toMatchObject({
+        response_action: 'errors',
+        errors: { reason: expect.stringContaining('1000 characters') },
+      });
+      await quiet(d);
+      expect((await d.bot.stores.approvals.get(requestId))?.request.status).toBe('PENDING');
     });
   });
 });

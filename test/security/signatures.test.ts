@@ -58,6 +58,17 @@ const BAD_REQUESTS: BadRequest[] = [
     status: 401,
   },
   {
+    // Bolt checks only the past; a request stamped ahead could be replayed until then (src/http/slack-timestamp.ts).
+    what: 'correctly signed, but the timestamp is more than 5 minutes in the future',
+    make: (r) => resigned(r, SIGNING_SECRET, nowSec() + FIVE_MINUTES + 60),
+    status: 401,
+  },
+  {
+    what: 'correctly signed, stamped an hour ahead',
+    make: (r) => resigned(r, SIGNING_SECRET, nowSec() + 3600),
+    status: 401,
+  },
+  {
     what: 'signature of an unknown version (v1=…)',
     make: (r) => ({ ...r, signature: r.signature.replace(/^v0=/, 'v1=') }),
     status: 401,

@@ -63,11 +63,21 @@ function evidenceText(plan: PlanView): string | undefined {
   return `*Evidence*\n${lines.join('\n')}`;
 }
 
-/** The plan's notes, one bullet each (untrusted text escaped, mentions the bot wrote kept). */
+/**
+ * The plan's notes, one bullet each: all text escaped; mentions the bot wrote are kept, but never inside an
+ * inline code span, where notes quote what people typed (so a typed `<@U…>` stays text).
+ */
 function notesText(plan: PlanView): string | undefined {
   const notes = Array.isArray(plan.notes) ? plan.notes.filter((n) => typeof n === 'string' && n !== '') : [];
   if (notes.length === 0) return undefined;
-  const keepMentions = (s: string) => escapeMrkdwn(s).replace(/&lt;@([UW][A-Z0-9]+)&gt;/g, '<@$1>');
+  const keepMentions = (s: string) =>
+    s
+      .split('`')
+      .map((part, i) => {
+        const escaped = escapeMrkdwn(part);
+        return i % 2 === 0 ? escaped.replace(/&lt;@([UW][A-Z0-9]+)&gt;/g, '<@$1>') : escaped;
+      })
+      .join('`');
   return clip(notes.map((n) => `• ${keepMentions(n)}`).join('\n'), 3000);
 }
 

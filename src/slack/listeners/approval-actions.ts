@@ -13,6 +13,7 @@ import {
   REJECT_ACTION,
   REJECT_REASON_BLOCK,
   REJECT_REASON_INPUT,
+  REJECT_REASON_MAX,
   REJECT_REASON_VIEW,
   decodeApprovalValue,
 } from '../ids';
@@ -41,10 +42,15 @@ export function registerApprovalActions(app: App, deps: ApprovalListenerDeps, af
 
   app.view<ViewSubmitAction>(REJECT_REASON_VIEW, async ({ ack, body, view }) => {
     const reason = view.state.values[REJECT_REASON_BLOCK]?.[REJECT_REASON_INPUT]?.value?.trim() ?? '';
-    if (reason.length < 3) {
+    if (reason.length < 3 || reason.length > REJECT_REASON_MAX) {
       await ack({
         response_action: 'errors',
-        errors: { [REJECT_REASON_BLOCK]: 'Please say why you reject it.' },
+        errors: {
+          [REJECT_REASON_BLOCK]:
+            reason.length < 3
+              ? 'Please say why you reject it.'
+              : `Please keep the reason to ${REJECT_REASON_MAX} characters (it has ${reason.length}).`,
+        },
       });
       return;
     }

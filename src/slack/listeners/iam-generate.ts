@@ -14,6 +14,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { App, BlockAction, ButtonAction, RespondFn, SlashCommand, ViewSubmitAction } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Workflow } from '../../approvals/workflow';
+import { code } from '../text';
 import { AppError, errorMessage } from '../../errors';
 import { GENERATE_COMMAND, isCommandError, parseGenerateCommand } from '../../policy-generation/command';
 import {
@@ -57,7 +58,7 @@ export function jobIdFor(command: Pick<SlashCommand, 'team_id' | 'trigger_id'>):
 function withTypedValues(err: unknown, values: Record<string, string[]>): unknown {
   if (!(err instanceof AppError)) return err;
   const typed = Object.entries(values)
-    .map(([name, list]) => `\`\${${name}}\` = ${list.map((v) => `\`${v.replace(/`/g, "'")}\``).join(', ')}`)
+    .map(([name, list]) => `\`\${${name}}\` = ${list.map((v) => code(v)).join(', ')}`)
     .join('; ');
   if (!typed) return err;
   const wrapped = new AppError(err.code, err.message, `${err.userMessage}\nYou typed: ${typed}`, {

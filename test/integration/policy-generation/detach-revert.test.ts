@@ -43,7 +43,7 @@ describe('/iam-generate: detach the broad policy, then revert the detach', () =>
     expect(shownText(attachRequest)).toContain(`- detach AdministratorAccess (${ADMIN_ARN})`);
     // The value typed is shown to the approvers, its wildcard called out
     expect(shownText(attachRequest)).toContain(
-      'Filled in: BucketName = data-team-bucket-* ⚠️ wildcard: matches more than one resource',
+      'Filled in: BucketName = `data-team-bucket-*` ⚠️ wildcard: matches more than one resource',
     );
     expect(names(await h.attachedPolicies())).toEqual(['AdministratorAccess']);
     await h.approve(attachRequest, APPROVER1);

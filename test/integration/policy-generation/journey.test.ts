@@ -122,7 +122,7 @@ describe('/iam-generate BucketCreator, from the command to an attached least-pri
     expect(buttonsOf(request)).toEqual(expect.arrayContaining([APPROVE_ACTION, REJECT_ACTION]));
     expect(shownText(request)).toContain(`arn:aws:s3:::${BUCKET}`);
     // Approvers see the value typed and what ValidatePolicy says of the filled policy
-    expect(shownText(request)).toContain(`Filled in: BucketName = ${BUCKET}`);
+    expect(shownText(request)).toContain(`Filled in: BucketName = \`${BUCKET}\``);
     expect(shownText(request)).not.toContain('wildcard');
     expect(shownText(request)).toContain('ValidatePolicy on the filled policy: no errors or warnings.');
     expect((await h.stored(requestId)).request.status).toBe('PENDING');
