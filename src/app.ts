@@ -178,7 +178,14 @@ export function createBot(deps: BotDeps): Bot {
     canRunNow: () => !pacer.busy(config.slack.findingsChannelId),
     digest: { threshold: config.digestThreshold, absorb: (ids) => digester.absorb(ids) },
   });
-  const record = createRecordFinding({ store: stores.findings, source, sync: syncScheduler.run, log });
+  const record = createRecordFinding({
+    store: stores.findings,
+    source,
+    sync: syncScheduler.run,
+    log,
+    clock,
+    syncRunsNow: () => syncScheduler.runsNow(),
+  });
   const reconciler = createReconciler({
     store: stores.findings,
     source,

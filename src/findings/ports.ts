@@ -83,6 +83,19 @@ export interface FindingRecord {
 
 export type ApplyOutcome = 'created' | 'updated' | 'stale';
 
+export interface ApplyOptions {
+  suppressed: boolean;
+  /** The caller read the record just before (it exists): go straight to the conditional update. */
+  exists?: boolean;
+  /**
+   * Take the sync lease in the same write (saving the lease's own write), when the lease is free: the caller
+   * then passes `token` to the sync. `leased` in the result says whether it was taken.
+   */
+  lease?: { token: string; now: number; until: number };
+  /** Set by `apply` when it took `lease`. */
+  leased?: boolean;
+}
+
 /**
  * A review that is due: the finding and its due key (epoch ms): the review date, or after failed attempts the
  * retry time (the review date as chosen is then the claimed record's `archived.reviewAt`).
@@ -135,7 +148,7 @@ export interface FindingStore extends ArchiveReviewStore {
    * records that archive (who, reason, review date) and drops the claim: the bot's own write after
    * UpdateFindings may never have happened.
    */
-  apply(finding: Finding, options: { suppressed: boolean }): Promise<ApplyOutcome>;
+  apply(finding: Finding, options: ApplyOptions): Promise<ApplyOutcome>;
   /** Takes the sync lease if free or expired; returns the record as of the lease, or undefined if busy. */
   acquireLease(id: string, token: string, now: number, until: number): Promise<FindingRecord | undefined>;
   /**

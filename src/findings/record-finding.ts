@@ -6,14 +6,22 @@
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors';
 import { type Finding, timestampMs } from './finding';
-import type { ApplyOutcome, FindingStore, FindingsSource } from './ports';
-import type { FindingSync } from './sync';
+import { randomUUID } from 'node:crypto';
+import type { ApplyOptions, ApplyOutcome, Clock, FindingStore, FindingsSource } from './ports';
+import { systemClock } from './ports';
+import { type FindingSync, LEASE_MS } from './sync';
 
 export interface RecordDeps {
   store: FindingStore;
   source: FindingsSource;
   sync: FindingSync;
   log: Logger;
+  clock?: Clock;
+  /**
+   * True when `sync` would run at once (a worker is free): the write then takes the sync lease too, saving
+   * the lease's own write. In a burst (false) the lease is left free, so a digest can take the finding.
+   */
+  syncRunsNow?: () => boolean;
 }
 
 export interface RecordOptions {
@@ -25,7 +33,14 @@ export interface RecordOptions {
 
 export type RecordFinding = (finding: Finding, options?: RecordOptions) => Promise<ApplyOutcome>;
 
-export function createRecordFinding({ store, source, sync, log }: RecordDeps): RecordFinding {
+export function createRecordFinding({
+  store,
+  source,
+  sync,
+  log,
+  clock = systemClock,
+  syncRunsNow,
+}: RecordDeps): RecordFinding {
   async function enrich(finding: Finding): Promise<Finding> {
     // Events carry neither "shared through" (sources) nor the unused items; GetFindingV2 does.
     if (finding.error || finding.isDeleted) return finding;
@@ -54,9 +69,21 @@ export function createRecordFinding({ store, source, sync, log }: RecordDeps): R
       return 'stale';
     }
     const full = options.complete ? finding : await enrich(finding);
-    const outcome = await store.apply(full, { suppressed: options.suppressed ?? false });
+    const suppressed = options.suppressed ?? false;
+    const now = clock.now();
+    const apply: ApplyOptions = {
+      suppressed,
+      exists: existing !== undefined,
+      ...(!suppressed && syncRunsNow?.()
+        ? { lease: { token: randomUUID(), now, until: now + LEASE_MS } }
+        : {}),
+    };
+    const outcome = await store.apply(full, apply);
     log.info({ findingId: finding.id, status: finding.status, outcome }, 'finding recorded');
-    await sync(finding.id, { justChanged: outcome !== 'stale' && !options.suppressed });
+    await sync(finding.id, {
+      justChanged: outcome !== 'stale' && !suppressed,
+      ...(apply.leased && apply.lease ? { leaseToken: apply.lease.token } : {}),
+    });
     return outcome;
   };
 }

@@ -9,7 +9,10 @@
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors';
 import type { Clock, FindingStore } from './ports';
-import type { FindingSync } from './sync';
+import type { FindingSync, SyncOptions } from './sync';
+
+/** `individual`: a digest pass already declined it; sync it one by one. */
+type QueuedSync = SyncOptions & { individual?: boolean };
 
 export interface SyncSchedulerOptions {
   sync: FindingSync;
@@ -36,6 +39,8 @@ export interface SyncScheduler {
    * the finding is stored and marked, so a failed sync is retried here (and after a restart, from the index).
    */
   run: FindingSync;
+  /** Whether `run` would sync at once now (a worker is free, nothing waits, Slack is not being paced). */
+  runsNow(): boolean;
   start(): void;
   stop(): Promise<void>;
   /** Resolves once nothing is queued, in flight or waiting to be retried (benchmarks, tests). */
@@ -51,8 +56,7 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 export function createSyncScheduler(opts: SyncSchedulerOptions): SyncScheduler {
   const concurrency = opts.concurrency ?? 4;
   const pollMs = opts.pollMs ?? 5_000;
-  /** `individual`: a digest pass already declined it; sync it one by one. */
-  const queue = new Map<string, { justChanged?: boolean; individual?: boolean }>();
+  const queue = new Map<string, QueuedSync>();
   const inFlight = new Set<string>();
   /** The running syncs, so `stop` can let them finish instead of leaving writes behind a closed store. */
   const running = new Set<Promise<void>>();
@@ -73,7 +77,7 @@ export function createSyncScheduler(opts: SyncSchedulerOptions): SyncScheduler {
     for (const w of waiters) w();
   };
 
-  const syncOne = async (id: string, options: { justChanged?: boolean }) => {
+  const syncOne = async (id: string, options: SyncOptions) => {
     inFlight.add(id);
     const work = opts.sync(id, options);
     const settled = work.then(
@@ -158,13 +162,23 @@ export function createSyncScheduler(opts: SyncSchedulerOptions): SyncScheduler {
     retry.unref();
   };
 
-  const enqueue = (id: string, options: { justChanged?: boolean; individual?: boolean } = {}) => {
+  const enqueue = (id: string, options: QueuedSync = {}) => {
     const before = queue.get(id);
+    const leaseToken = options.leaseToken ?? before?.leaseToken;
     queue.set(id, {
       justChanged: Boolean(before?.justChanged || options.justChanged),
       individual: Boolean(before?.individual || options.individual),
+      ...(leaseToken ? { leaseToken } : {}),
     });
   };
+
+  const freeNow = (id?: string) =>
+    !stopped &&
+    !absorbing &&
+    queue.size === 0 &&
+    inFlight.size < concurrency &&
+    (id === undefined || !inFlight.has(id)) &&
+    (opts.canRunNow?.() ?? true);
 
   const poll = async () => {
     try {
@@ -198,9 +212,10 @@ export function createSyncScheduler(opts: SyncSchedulerOptions): SyncScheduler {
   };
 
   return {
+    runsNow: () => freeNow(),
+
     async run(id, options = {}) {
-      const free = !absorbing && queue.size === 0 && inFlight.size < concurrency && !inFlight.has(id);
-      if (!stopped && free && (opts.canRunNow?.() ?? true)) {
+      if (freeNow(id)) {
         try {
           await syncOne(id, options);
         } catch (err) {

@@ -12,7 +12,8 @@ import type { Logger } from 'pino';
 import { type FindingSnapshot, describeChanges, snapshotOf } from './finding';
 import type { Clock, FindingMessenger, FindingRecord, FindingStore } from './ports';
 
-const LEASE_MS = 60_000;
+/** How long a sync lease holds (a dead holder's lease runs out). */
+export const LEASE_MS = 60_000;
 const MAX_ROUNDS = 5;
 
 /** Everything the message shows; when it differs from what was rendered, the message is updated. */
@@ -74,12 +75,19 @@ export interface SyncDeps {
  * `justChanged`: the caller has just stored a change, so the message almost surely needs work; the first
  * round goes straight to the lease (which returns the record) instead of reading the record first.
  */
-export type FindingSync = (findingId: string, options?: { justChanged?: boolean }) => Promise<void>;
+export type FindingSync = (findingId: string, options?: SyncOptions) => Promise<void>;
+
+export interface SyncOptions {
+  justChanged?: boolean;
+  /** The caller took the sync lease with its write (FindingStore.apply's `lease`): used if still held. */
+  leaseToken?: string;
+}
 
 export function createFindingSync({ store, messenger, clock, log, refreshDigest }: SyncDeps): FindingSync {
   return async function syncMessage(findingId, options = {}) {
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      if (round > 0 || !options.justChanged) {
+      // A lease handed over by the caller is used (or, if nothing is to show, released) below.
+      if (round > 0 || (!options.justChanged && !options.leaseToken)) {
         const current = await store.get(findingId);
         if (!current) return;
         if (!needsSync(current)) {
@@ -88,9 +96,20 @@ export function createFindingSync({ store, messenger, clock, log, refreshDigest 
           return;
         }
       }
-      const token = randomUUID();
-      const now = clock.now();
-      const rec = await store.acquireLease(findingId, token, now, now + LEASE_MS);
+      let token: string = randomUUID();
+      let rec: FindingRecord | undefined;
+      if (round === 0 && options.leaseToken) {
+        // The lease came with the caller's write: a read is enough to go on (if it is still ours).
+        const held = await store.get(findingId);
+        if (held?.leaseToken === options.leaseToken && (held.leaseUntil ?? 0) > clock.now()) {
+          token = options.leaseToken;
+          rec = held;
+        }
+      }
+      if (!rec) {
+        const now = clock.now();
+        rec = await store.acquireLease(findingId, token, now, now + LEASE_MS);
+      }
       if (!rec) return; // another handler holds the lease and will render the latest state
       try {
         if (!needsSync(rec)) {

@@ -144,49 +144,78 @@ export function createFindingStore(models: Models): FindingStore {
       return out;
     },
 
-    async apply(finding, { suppressed }): Promise<ApplyOutcome> {
+    async apply(finding, options): Promise<ApplyOutcome> {
+      const { suppressed, lease } = options;
       const updatedAtMs = timestampMs(finding.updatedAt);
-      try {
-        // Create: only if absent.
-        await findings.create(
-          {
-            id: finding.id,
-            analyzerArn: finding.analyzerArn,
-            status: finding.status,
-            updatedAtMs,
-            finding: JSON.stringify(finding),
-            suppressed,
-            syncAttempts: 0,
-            // Slack work is owed: the sparse sync index holds it until completeSync (survives a crash).
-            ...(!suppressed && finding.status === 'ACTIVE' && !finding.isDeleted
-              ? { syncQueue: SYNC_DUE, syncDueAt: updatedAtMs }
-              : {}),
-          },
-          { overwrite: false },
-        );
-        return 'created';
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-      }
-      let updated: FindingItem;
-      try {
-        // Update: only if strictly newer than what is stored.
-        updated = (await findings.update(
-          { id: finding.id },
-          {
-            $SET: {
+      const leaseSet = lease ? { leaseToken: lease.token, leaseUntil: lease.until } : {};
+      if (!options.exists) {
+        try {
+          // Create: only if absent.
+          await findings.create(
+            {
+              id: finding.id,
+              analyzerArn: finding.analyzerArn,
               status: finding.status,
               updatedAtMs,
               finding: JSON.stringify(finding),
-              analyzerArn: finding.analyzerArn,
-              ...(suppressed ? {} : { syncQueue: SYNC_DUE, syncDueAt: updatedAtMs }),
+              suppressed,
+              // The sync lease in the same write: the caller's sync goes on from here.
+              syncAttempts: lease ? 1 : 0,
+              ...leaseSet,
+              // Slack work is owed: the sparse sync index holds it until completeSync (survives a crash).
+              ...(!suppressed && finding.status === 'ACTIVE' && !finding.isDeleted
+                ? { syncQueue: SYNC_DUE, syncDueAt: updatedAtMs }
+                : {}),
             },
-          },
-          { condition: new Condition('updatedAtMs').lt(updatedAtMs), returnValues: 'ALL_NEW' },
-        )) as FindingItem;
-      } catch (err) {
-        if (isConditionFailure(err)) return 'stale';
-        throw err;
+            { overwrite: false },
+          );
+          if (lease) options.leased = true;
+          return 'created';
+        } catch (err) {
+          if (!isConditionFailure(err)) throw err;
+        }
+      }
+      const set = {
+        status: finding.status,
+        updatedAtMs,
+        finding: JSON.stringify(finding),
+        analyzerArn: finding.analyzerArn,
+        ...(suppressed ? {} : { syncQueue: SYNC_DUE, syncDueAt: updatedAtMs }),
+      };
+      const newer = () => new Condition('updatedAtMs').lt(updatedAtMs);
+      let updated: FindingItem | undefined;
+      if (lease) {
+        try {
+          // Update and take the free sync lease at once (the usual case: one write instead of two).
+          updated = (await findings.update(
+            { id: finding.id },
+            { $SET: { ...set, ...leaseSet }, $ADD: { syncAttempts: 1 } },
+            {
+              condition: newer()
+                .and()
+                .parenthesis((c: InstanceType<typeof Condition>) =>
+                  c.where('leaseUntil').not().exists().or().where('leaseUntil').lt(lease.now),
+                ),
+              returnValues: 'ALL_NEW',
+            },
+          )) as FindingItem;
+          options.leased = true;
+        } catch (err) {
+          if (!isConditionFailure(err)) throw err;
+        }
+      }
+      if (!updated) {
+        try {
+          // Update: only if strictly newer than what is stored (the lease, if any, stays with its holder).
+          updated = (await findings.update(
+            { id: finding.id },
+            { $SET: set },
+            { condition: newer(), returnValues: 'ALL_NEW' },
+          )) as FindingItem;
+        } catch (err) {
+          if (isConditionFailure(err)) return 'stale';
+          throw err;
+        }
       }
       if (finding.status !== 'ARCHIVED' && updated.reviewDueAt !== undefined) {
         await reviews.dropReviewAfter(finding.id, finding.updatedAt);

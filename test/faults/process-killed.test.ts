@@ -69,6 +69,8 @@ describe('the bot process killed mid-burst', () => {
       TABLE_PREFIX: uniquePrefix('killed'),
       // Posts are spaced, so the burst is still being posted when the process dies.
       SLACK_POST_INTERVAL: '300ms',
+      // One card per finding, so every finding can be counted in the channel (digests have their own tests).
+      DIGEST_THRESHOLD: '0',
       AWS_REGION: 'us-west-2',
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
@@ -112,7 +114,18 @@ describe('the bot process killed mid-burst', () => {
     const second = startBot(env);
     bots.push(second.child);
     // The lease a killed sync left (60 s) runs out first; the new process's poll then takes the finding.
-    await eventually(() => cards().length >= FINDINGS, 150_000);
+    await eventually(() => cards().length >= FINDINGS, 150_000).catch((err: unknown) => {
+      const lines = second
+        .out()
+        .split('\n')
+        .filter((l) => /"level":(40|50)|finding posted|recovered/.test(l));
+      throw new Error(
+        `${cards().length}/${FINDINGS} shown; the new process logged:\n${lines.slice(-20).join('\n')}`,
+        {
+          cause: err,
+        },
+      );
+    });
     // Give a duplicate the chance to appear before counting.
     await new Promise((r) => setTimeout(r, 1000));
     const perFinding = new Map<string, number>();
