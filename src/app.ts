@@ -184,7 +184,7 @@ export function createBot(deps: BotDeps): Bot {
     sync: syncScheduler.run,
     log,
     clock,
-    syncRunsNow: () => syncScheduler.runsNow(),
+    syncRunsNow: () => syncScheduler.hasRoom(),
   });
   const reconciler = createReconciler({
     store: stores.findings,

@@ -13,6 +13,7 @@
  * - expanding marks the findings first (idempotent), then claims the expansion, so a crash never loses cards.
  */
 import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { AlreadyDecidedError, AppError, errorMessage } from '../errors';
 import { type Finding, principalText } from './finding';
@@ -21,6 +22,9 @@ import { renderKey, shouldPost } from './sync';
 
 /** Findings in one digest message at most (its list shows the first ones; the rest are counted). */
 export const MAX_PER_DIGEST = 50;
+/** A group's digest takes more findings for this long after it was started (then a new one starts). */
+const OPEN_FOR_MS = 10 * 60_000;
+const JOIN_CONCURRENCY = 8;
 
 export interface DigestRecord {
   id: string;
@@ -130,6 +134,20 @@ export function createDigester(deps: DigesterDeps): Digester {
   const max = deps.maxPerDigest ?? MAX_PER_DIGEST;
   /** Refreshes in progress per digest; a call while one runs asks for one more round. */
   const refreshing = new Map<string, { done: Promise<void>; again: boolean }>();
+  /** Per group, the digest this process is filling (a burst spreads over several passes). */
+  const openDigests = new Map<string, { id: string; size: number; since: number }>();
+  /** Joins are conditional writes, one per finding: a few at a time. */
+  const joins = pLimit(JOIN_CONCURRENCY);
+
+  /** Findings that joined a digest someone expanded meanwhile get their cards too (the poll posts them). */
+  const expandLateJoiners = async (digestId: string, joined: string[], now: number) => {
+    const digest = await digests.get(digestId);
+    if (!digest?.expanded || !digest.slack) return;
+    const threadTs = digest.slack.ts;
+    await Promise.all(
+      joined.map((fid) => joins(() => findings.expandFromDigest(fid, digestId, threadTs, now))),
+    );
+  };
 
   const viewOf = async (digest: DigestRecord): Promise<DigestView> => {
     const recs = await findings.getMany(digest.findingIds);
@@ -199,22 +217,58 @@ export function createDigester(deps: DigesterDeps): Digester {
         if (rec && digestible(rec, now)) candidates.push(rec);
         else if (rec) rest.push(id);
       }
-      for (const group of groupForDigests(candidates, max)) {
-        const id = randomUUID();
-        await digests.create({ id, groupKey: group.key, findingIds: group.ids, createdAt: now });
-        const joined: string[] = [];
-        for (const fid of group.ids) {
-          const rec = recs.get(fid) as FindingRecord;
-          if (await findings.joinDigest(fid, id, renderKey(rec), now)) joined.push(fid);
-          else rest.push(fid);
-        }
-        if (joined.length < group.ids.length) await digests.setMembers(id, joined);
-        log.info({ digestId: id, findings: joined.length }, 'findings grouped into a digest');
+      /** The findings that joined digest `id` (the others are left to their own cards). */
+      const join = async (id: string, ids: string[]) => {
+        const joined = await Promise.all(
+          ids.map((fid) =>
+            joins(async () => {
+              const rec = recs.get(fid) as FindingRecord;
+              return (await findings.joinDigest(fid, id, renderKey(rec), now)) ? fid : undefined;
+            }),
+          ),
+        );
+        const taken = joined.filter((x): x is string => x !== undefined);
+        rest.push(...ids.filter((fid) => !taken.includes(fid)));
+        return taken;
+      };
+      const show = async (id: string) => {
         try {
           await refresh(id);
         } catch (err) {
           // Stored and marked: runDue posts it.
-          log.warn({ digestId: id, err: errorMessage(err) }, 'digest not posted yet; tried again shortly');
+          log.warn({ digestId: id, err: errorMessage(err) }, 'digest not shown yet; tried again shortly');
+        }
+      };
+      for (const group of groupForDigests(candidates, Number.MAX_SAFE_INTEGER)) {
+        let ids = group.ids;
+        // A burst arrives over minutes: fill the group's open digest (not expanded, not full) first.
+        const current = openDigests.get(group.key);
+        if (current && current.size < max && now - current.since < OPEN_FOR_MS) {
+          const digest = await digests.get(current.id);
+          if (digest && !digest.expanded) {
+            const take = ids.slice(0, max - digest.findingIds.length);
+            ids = ids.slice(take.length);
+            const joined = await join(digest.id, take);
+            if (joined.length > 0) {
+              await digests.setMembers(digest.id, [...digest.findingIds, ...joined]);
+              current.size = digest.findingIds.length + joined.length;
+              log.info({ digestId: digest.id, added: joined.length }, 'findings added to a digest');
+              await show(digest.id);
+              await expandLateJoiners(digest.id, joined, now);
+            }
+          } else {
+            openDigests.delete(group.key);
+          }
+        }
+        for (let i = 0; i < ids.length; i += max) {
+          const chunk = ids.slice(i, i + max);
+          const id = randomUUID();
+          await digests.create({ id, groupKey: group.key, findingIds: chunk, createdAt: now });
+          const joined = await join(id, chunk);
+          if (joined.length < chunk.length) await digests.setMembers(id, joined);
+          openDigests.set(group.key, { id, size: joined.length, since: now });
+          log.info({ digestId: id, findings: joined.length }, 'findings grouped into a digest');
+          await show(id);
         }
       }
       return rest;

@@ -18,8 +18,8 @@ export interface RecordDeps {
   log: Logger;
   clock?: Clock;
   /**
-   * True when `sync` would run at once (a worker is free): the write then takes the sync lease too, saving
-   * the lease's own write. In a burst (false) the lease is left free, so a digest can take the finding.
+   * True when `sync` would start without waiting behind others: the write then takes the sync lease too,
+   * saving the lease's own write. In a burst (false) the lease is left free, so a digest can take the finding.
    */
   syncRunsNow?: () => boolean;
 }
@@ -27,6 +27,11 @@ export interface RecordDeps {
 export interface RecordOptions {
   /** Store without posting (first start on an analyzer without BACKFILL). */
   suppressed?: boolean;
+  /**
+   * Return once the finding is stored, without waiting for its Slack message (the queue path: the message is
+   * owed in the store, so deleting the queue message before it is posted loses nothing).
+   */
+  storeOnly?: boolean;
   /** Already complete (came from GetFindingV2): do not fetch it again. */
   complete?: boolean;
 }
@@ -80,10 +85,20 @@ export function createRecordFinding({
     };
     const outcome = await store.apply(full, apply);
     log.info({ findingId: finding.id, status: finding.status, outcome }, 'finding recorded');
-    await sync(finding.id, {
+    const synced = sync(finding.id, {
       justChanged: outcome !== 'stale' && !suppressed,
       ...(apply.leased && apply.lease ? { leaseToken: apply.lease.token } : {}),
     });
+    if (options.storeOnly) {
+      synced.catch((err: unknown) =>
+        log.warn(
+          { findingId: finding.id, err: errorMessage(err) },
+          'Slack sync failed; the finding stays marked',
+        ),
+      );
+    } else {
+      await synced;
+    }
     return outcome;
   };
 }

@@ -39,8 +39,11 @@ export interface SyncScheduler {
    * the finding is stored and marked, so a failed sync is retried here (and after a restart, from the index).
    */
   run: FindingSync;
-  /** Whether `run` would sync at once now (a worker is free, nothing waits, Slack is not being paced). */
-  runsNow(): boolean;
+  /**
+   * Whether a sync asked for now would start without waiting behind others (a worker is free and nothing is
+   * queued); it may still wait for Slack's pace. In a burst this is false.
+   */
+  hasRoom(): boolean;
   start(): void;
   stop(): Promise<void>;
   /** Resolves once nothing is queued, in flight or waiting to be retried (benchmarks, tests). */
@@ -212,7 +215,7 @@ export function createSyncScheduler(opts: SyncSchedulerOptions): SyncScheduler {
   };
 
   return {
-    runsNow: () => freeNow(),
+    hasRoom: () => !stopped && !absorbing && queue.size === 0 && inFlight.size < concurrency,
 
     async run(id, options = {}) {
       if (freeNow(id)) {

@@ -45,7 +45,9 @@ export function createEventHandler(deps: HandleEventDeps): HandleEvent {
     }
     const { finding } = parsed;
     const log = deps.log.child({ findingId: finding.id, eventId: parsed.eventId, via });
-    const outcome = await deps.record(finding);
+    // From the queue, the message is deleted once the finding is stored (its Slack work is owed in the store);
+    // over HTTP the answer waits for the message while the channel is quiet, so the sender sees it done.
+    const outcome = await deps.record(finding, { storeOnly: via === 'sqs' });
     // After recording, so this finding is already known when the new analyzer's baseline runs.
     if (!seen.has(finding.analyzerArn)) {
       if (await deps.analyzers.remember(finding.analyzerArn)) {

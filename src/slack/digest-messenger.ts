@@ -9,10 +9,10 @@ import { SlackCallError } from '../errors';
 import type { DigestMessenger } from '../findings/digests';
 import { digestCard } from './blocks/digest-card';
 import { slackCall } from './call';
+import { findByMetadata } from './find-posted';
 import type { ChannelPacer } from './channel-pacer';
 
 export const DIGEST_METADATA_TYPE = 'iam_access_finding_digest';
-const LOOKBACK_PAGES = 5;
 
 export function createDigestMessenger(opts: {
   client: WebClient;
@@ -56,27 +56,12 @@ export function createDigestMessenger(opts: {
       );
     },
 
-    async findPosted(digestId) {
-      let cursor: string | undefined;
-      for (let page = 0; page < LOOKBACK_PAGES; page++) {
-        const res = await slackCall('conversations.history', () =>
-          client.conversations.history({ channel, limit: 200, include_all_metadata: true, cursor }),
-        );
-        for (const m of res.messages ?? []) {
-          const meta = m.metadata as
-            { event_type?: string; event_payload?: { digest_id?: string } } | undefined;
-          if (
-            meta?.event_type === DIGEST_METADATA_TYPE &&
-            meta.event_payload?.digest_id === digestId &&
-            m.ts
-          ) {
-            return { channel, ts: m.ts };
-          }
-        }
-        cursor = res.response_metadata?.next_cursor || undefined;
-        if (!cursor) break;
-      }
-      return undefined;
+    findPosted(digestId) {
+      return findByMetadata(client, channel, {
+        eventType: DIGEST_METADATA_TYPE,
+        key: 'digest_id',
+        value: digestId,
+      });
     },
   };
 }

@@ -10,11 +10,10 @@ import { SlackCallError } from '../errors';
 import { slackCall } from './call';
 import type { FindingMessenger, SlackRef } from '../findings/ports';
 import { findingCard } from './blocks/finding-card';
+import { findByMetadata } from './find-posted';
 import { clip } from './text';
 
 export const FINDING_METADATA_TYPE = 'iam_access_finding';
-/** How far back findPosted looks: the crash it recovers from is minutes old at most. */
-const LOOKBACK_PAGES = 5;
 
 export interface MessengerOptions {
   client: WebClient;
@@ -81,37 +80,13 @@ export function createMessenger({
       );
     },
 
-    async findPosted(findingId, threadTs) {
-      let cursor: string | undefined;
-      for (let page = 0; page < LOOKBACK_PAGES; page++) {
-        const res = threadTs
-          ? await slackCall('conversations.replies', () =>
-              client.conversations.replies({
-                channel,
-                ts: threadTs,
-                limit: 200,
-                include_all_metadata: true,
-                cursor,
-              }),
-            )
-          : await slackCall('conversations.history', () =>
-              client.conversations.history({ channel, limit: 200, include_all_metadata: true, cursor }),
-            );
-        for (const m of res.messages ?? []) {
-          const meta = m.metadata as
-            { event_type?: string; event_payload?: { finding_id?: string } } | undefined;
-          if (
-            meta?.event_type === FINDING_METADATA_TYPE &&
-            meta.event_payload?.finding_id === findingId &&
-            m.ts
-          ) {
-            return { channel, ts: m.ts };
-          }
-        }
-        cursor = res.response_metadata?.next_cursor || undefined;
-        if (!cursor) break;
-      }
-      return undefined;
+    findPosted(findingId, threadTs) {
+      return findByMetadata(
+        client,
+        channel,
+        { eventType: FINDING_METADATA_TYPE, key: 'finding_id', value: findingId },
+        threadTs,
+      );
     },
 
     async ephemeral(toChannel, user, text, threadTs) {

@@ -5,7 +5,7 @@
  * twice; a remediation that fails after approval says so where its requester looks, and can be asked for again.
  */
 import { APPROVER1, type DenyHarness, startDenyHarness } from '../helpers/deny';
-import { CHANNEL, type Harness, eventually, startHarness } from '../helpers/harness';
+import { CHANNEL, type Harness, addRoleFinding, eventually, startHarness } from '../helpers/harness';
 import { roleAlice } from '../fixtures/events';
 import {
   denyStatements,
@@ -24,14 +24,7 @@ describe('AWS throttling and 5xx while a finding event is handled', () => {
   let h: Harness;
   beforeEach(async () => {
     h = await startHarness();
-    h.aws.accessAnalyzer.addFinding({
-      id: FINDING_ID,
-      analyzerArn: h.analyzerArn,
-      resource: 'arn:aws:iam::111122223333:role/Audit_CrossAccountRole',
-      resourceType: 'AWS::IAM::Role',
-      principal: { AWS: 'arn:aws:iam::999988887777:user/Alice' },
-      action: ['sts:AssumeRole'],
-    });
+    addRoleFinding(h, FINDING_ID);
   });
   afterEach(async () => {
     await h.stop();

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../src/sandbox/dynamodb-local';
-import { CHANNEL, type Harness, ONCALL, eventually, startHarness } from '../helpers/harness';
+import { CHANNEL, type Harness, ONCALL, addRoleFinding, eventually, startHarness } from '../helpers/harness';
 import { roleAlice } from '../fixtures/events';
 
 const FIRST = '5a3b7c9d-1111-4e2f-9a8b-0123456789ab';
@@ -33,15 +33,7 @@ describe('DynamoDB killed and restarted under the bot', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const addFinding = (id: string, resource: string) =>
-    h.aws.accessAnalyzer.addFinding({
-      id,
-      analyzerArn: h.analyzerArn,
-      resource,
-      resourceType: 'AWS::IAM::Role',
-      principal: { AWS: 'arn:aws:iam::999988887777:user/Alice' },
-      action: ['sts:AssumeRole'],
-    });
+  const addFinding = (id: string, resource: string) => addRoleFinding(h, id, resource);
   const cardOf = (id: string) =>
     h.slack
       .messages(CHANNEL)

@@ -5,49 +5,28 @@
  * on the wire when the process died is found in the channel instead of posted again.
  * Slower than most tests by design: a sync lease left by the killed process (60 s) has to run out first.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { createAwsStandin, type AwsStandin } from '../../src/sandbox/aws-standin';
 import { freePort } from '../../src/sandbox/free-port';
 import { createSlackStandin, type SlackStandin } from '../../src/sandbox/slack-standin';
 import { roleAlice } from '../fixtures/events';
 import { uniquePrefix } from '../helpers/ddb';
+import { type BotProcess, runBot } from '../helpers/bot-process';
 import { CHANNEL, EVENTS_API_KEY, SIGNING_SECRET, eventually } from '../helpers/harness';
 
-const ROOT = join(__dirname, '..', '..');
-const FINDINGS = 24;
 const idOf = (i: number) => `cccccccc-0000-4000-8000-${String(i).padStart(12, '0')}`;
-
-function startBot(env: Record<string, string>): { child: ChildProcess; out: () => string } {
-  let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  return { child, out: () => out };
-}
-
-const killed = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+const FINDINGS = 24;
 
 describe('the bot process killed mid-burst', () => {
   let aws: AwsStandin;
   let slack: SlackStandin;
-  const bots: ChildProcess[] = [];
+  const bots: BotProcess[] = [];
 
   beforeAll(async () => {
     aws = await createAwsStandin();
     slack = await createSlackStandin({ signingSecret: SIGNING_SECRET });
   });
   afterAll(async () => {
-    await Promise.all(bots.map(killed));
+    await Promise.all(bots.map((b) => b.kill()));
     await Promise.all([aws.close(), slack.close()]);
   });
 
@@ -77,8 +56,8 @@ describe('the bot process killed mid-burst', () => {
       AWS_ENDPOINT_URL_ACCESSANALYZER: aws.url,
       AWS_ENDPOINT_URL_DYNAMODB: process.env.TEST_DYNAMODB_ENDPOINT ?? '',
     };
-    const first = startBot(env);
-    bots.push(first.child);
+    const first = runBot(env);
+    bots.push(first);
     await eventually(() => first.out().includes('"msg":"bot started"'), 20_000);
 
     const events = Array.from({ length: FINDINGS }, (_, i) => {
@@ -107,12 +86,12 @@ describe('the bot process killed mid-burst', () => {
 
     const cards = () => slack.messages(CHANNEL).filter((m) => m.metadata);
     await eventually(() => cards().length >= 3, 10_000);
-    await killed(first.child);
+    await first.kill();
     const shownAtKill = cards().length;
     expect(shownAtKill).toBeLessThan(FINDINGS); // really mid-burst
 
-    const second = startBot(env);
-    bots.push(second.child);
+    const second = runBot(env);
+    bots.push(second);
     // The lease a killed sync left (60 s) runs out first; the new process's poll then takes the finding.
     await eventually(() => cards().length >= FINDINGS, 150_000).catch((err: unknown) => {
       const lines = second

@@ -5,7 +5,7 @@
  * even when Slack stored a post whose answer the bot never saw.
  */
 import type { WebClientOptions } from '@slack/web-api';
-import { CHANNEL, type Harness, ONCALL, eventually, startHarness } from '../helpers/harness';
+import { CHANNEL, type Harness, addRoleFinding, ONCALL, eventually, startHarness } from '../helpers/harness';
 import { roleAlice } from '../fixtures/events';
 
 const FINDING_ID = '5a3b7c9d-1111-4e2f-9a8b-0123456789ab';
@@ -19,14 +19,7 @@ describe('Slack failing while findings are posted and clicked', () => {
   let h: Harness;
   beforeEach(async () => {
     h = await startHarness({ slackClientOptions: SLACK_LIKE });
-    h.aws.accessAnalyzer.addFinding({
-      id: FINDING_ID,
-      analyzerArn: h.analyzerArn,
-      resource: 'arn:aws:iam::111122223333:role/Audit_CrossAccountRole',
-      resourceType: 'AWS::IAM::Role',
-      principal: { AWS: 'arn:aws:iam::999988887777:user/Alice' },
-      action: ['sts:AssumeRole'],
-    });
+    addRoleFinding(h, FINDING_ID);
   });
   afterEach(async () => {
     await h.stop();

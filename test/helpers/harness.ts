@@ -107,3 +107,19 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 500
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** The analyzer knows a finding on an IAM role trusted by Alice (what GetFindingV2 returns for its event). */
+export function addRoleFinding(
+  h: Pick<Harness, 'aws' | 'analyzerArn'>,
+  id: string,
+  resource = 'arn:aws:iam::111122223333:role/Audit_CrossAccountRole',
+): void {
+  h.aws.accessAnalyzer.addFinding({
+    id,
+    analyzerArn: h.analyzerArn,
+    resource,
+    resourceType: 'AWS::IAM::Role',
+    principal: { AWS: 'arn:aws:iam::999988887777:user/Alice' },
+    action: ['sts:AssumeRole'],
+  });
+}

@@ -2,33 +2,15 @@
  * `npm start` as a user runs it: the real entry point in its own process, configured only by environment
  * variables, reaching AWS through AWS_ENDPOINT_URL_<SERVICE> and Slack through SLACK_API_URL.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { createAwsStandin, type AwsStandin } from '../../src/sandbox/aws-standin';
 import { freePort } from '../../src/sandbox/free-port';
 import { createSlackStandin, type SlackStandin } from '../../src/sandbox/slack-standin';
 import { roleAlice } from '../fixtures/events';
 import { uniquePrefix } from '../helpers/ddb';
+import { runBot } from '../helpers/bot-process';
 import { CHANNEL, EVENTS_API_KEY, SIGNING_SECRET, eventually } from '../helpers/harness';
 
-const ROOT = join(__dirname, '..', '..');
-
-function run(env: Record<string, string>): {
-  child: ChildProcess;
-  out: () => string;
-  exited: Promise<number | null>;
-} {
-  let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, out: () => out, exited };
-}
+const run = runBot;
 
 describe('the bot as a process', () => {
   it('exits with a clear message, not a stack trace, when configuration is bad', async () => {

@@ -8,52 +8,11 @@
  */
 import { renderKey } from '../../../src/findings/sync';
 import { CHANNEL, type Harness, type HarnessOptions, eventually, startHarness } from '../../helpers/harness';
-import { roleAlice } from '../../fixtures/events';
+import { type Burst, burst, event, inParallel } from './support';
 
 /** The bot's spacing (SLACK_POST_INTERVAL) and the stand-in's stricter-than-needed limit below it. */
 const BOT_INTERVAL_MS = 50;
 const STANDIN_PER_SECOND = 25; // posts in any one second; the bot's 50 ms spacing makes 20, with room for jitter
-
-const idOf = (i: number) => `bbbbbbbb-0000-4000-8000-${String(i).padStart(12, '0')}`;
-const at = (i: number, minutes = 0) => new Date(Date.UTC(2024, 4, 1, 10, minutes, i % 60, 0)).toISOString();
-
-function event(i: number, status: 'ACTIVE' | 'ARCHIVED', minutes = 0) {
-  return roleAlice({
-    id: idOf(i),
-    status,
-    resource: `arn:aws:iam::111122223333:role/burst-role-${i}`,
-    updatedAt: at(i, minutes),
-  });
-}
-
-interface Burst {
-  events: unknown[];
-  /**
-   * Finding id → the status it must end with, and whether it must have a message: `true` (once), or
-   * `undefined` for findings archived in the burst (archived before its turn, or first seen archived because
-   * the events crossed: not posted; otherwise posted once and updated).
-   */
-  expected: Map<string, { status: string; shown: boolean | undefined }>;
-}
-
-/** n findings; every 5th is later archived, every 10th of those arrives archived first; 10% duplicates. */
-function burst(n: number): Burst {
-  const events: unknown[] = [];
-  const expected = new Map<string, { status: string; shown: boolean | undefined }>();
-  for (let i = 0; i < n; i++) {
-    const archived = i % 5 === 0;
-    const outOfOrder = i % 50 === 0;
-    if (outOfOrder) events.push(event(i, 'ARCHIVED', 5), event(i, 'ACTIVE'));
-    else events.push(event(i, 'ACTIVE'), ...(archived ? [event(i, 'ARCHIVED', 5)] : []));
-    if (i % 10 === 3) events.push(event(i, 'ACTIVE')); // a duplicate delivery
-    // First seen archived (the ACTIVE state came late): stored, never posted.
-    expected.set(idOf(i), {
-      status: archived ? 'ARCHIVED' : 'ACTIVE',
-      shown: archived ? undefined : true,
-    });
-  }
-  return { events, expected };
-}
 
 async function verify(h: Harness, b: Burst) {
   await h.bot.syncs.idle();
@@ -86,15 +45,6 @@ async function verify(h: Harness, b: Burst) {
   // more may fall in a window. The limit that matters is the stand-in's own (no post refused, above).
   expect(busiestSecond).toBeLessThanOrEqual(1000 / BOT_INTERVAL_MS + 2);
   expect(busiestSecond).toBeLessThanOrEqual(STANDIN_PER_SECOND);
-}
-
-async function inParallel<T>(items: T[], width: number, fn: (t: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) await fn(items[next++] as T);
-    }),
-  );
 }
 
 describe('a burst of finding events', () => {

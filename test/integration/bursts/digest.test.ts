@@ -112,6 +112,8 @@ describe('digests of a burst', () => {
     const { digested } = await expectEachShownOnce(sent);
     expect(digested.size).toBeGreaterThan(20);
     expect(topLevel().length).toBeLessThan(15);
+    // Every pass of the burst fills the principal's open digest: one digest per principal.
+    expect(digestMessages()).toHaveLength(2);
     // One principal per digest, and the message names it and counts its findings.
     for (const m of digestMessages()) {
       const digest = await h.bot.stores.digests.get(digestIdOf(m));
