@@ -115,6 +115,8 @@ export async function burstFigures(s: BurstSettings): Promise<Row[]> {
         AWS_SECRET_ACCESS_KEY: 'bench',
         AWS_ENDPOINT_URL_ACCESSANALYZER: aws.url,
         AWS_ENDPOINT_URL_DYNAMODB: counter.endpoint,
+        // e.g. BENCH_BOT_NODE_OPTIONS=--max-old-space-size=128, to see the bot's RSS under a smaller heap.
+        ...(process.env.BENCH_BOT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS } : {}),
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -127,6 +129,7 @@ export async function burstFigures(s: BurstSettings): Promise<Row[]> {
       `the bot to start (${out.slice(-500)})`,
     );
     const stores = createStores(reader, { tablePrefix: prefix, createTables: false });
+    await stores.initialize();
     const send = async (body: string) => {
       const res = await fetch(`http://127.0.0.1:${port}/events/findings`, {
         method: 'POST',

@@ -56,8 +56,32 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
 
 async function main(): Promise<void> {
   const ddb = await startDynamoDbLocal();
+  const rows: [string, string, string][] = [];
+  if (process.env.BENCH_ONLY !== 'burst') rows.push(...(await ingestAndAckFigures(ddb.endpoint)));
+  try {
+    rows.push(
+      ...(await burstFigures({
+        dynamodbEndpoint: ddb.endpoint,
+        burst: BURST,
+        postsPerSecond: BURST_POSTS_PER_SECOND,
+      })),
+    );
+  } finally {
+    await ddb.stop();
+  }
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length), 8));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i] ?? 0)).join(' | ')} |`;
+  console.log(`\nnode ${process.version}, ${(await import('node:os')).cpus().length} cores\n`);
+  console.log(line(['figure', 'value', 'how']));
+  console.log(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+}
+
+/** Ingest throughput over HTTP and SQS, and Archive ack latency beside a bare Bolt app (the bot in-process). */
+async function ingestAndAckFigures(dynamodbEndpoint: string): Promise<[string, string, string][]> {
+  const rows: [string, string, string][] = [];
   const stack = await startLocalStack({
-    dynamodbEndpoint: ddb.endpoint,
+    dynamodbEndpoint,
     // Pacing off: these figures are the bot's own work; the burst below paces.
     env: {
       TABLE_PREFIX: `bench-${Date.now()}-`,
@@ -76,7 +100,6 @@ async function main(): Promise<void> {
     },
   });
   const { aws, slack } = stack;
-  const rows: [string, string, string][] = [];
   try {
     // --- Ingest over HTTP -------------------------------------------------------------------------------
     const make = (prefix: string) =>
@@ -193,23 +216,7 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
   }
-  try {
-    rows.push(
-      ...(await burstFigures({
-        dynamodbEndpoint: ddb.endpoint,
-        burst: BURST,
-        postsPerSecond: BURST_POSTS_PER_SECOND,
-      })),
-    );
-  } finally {
-    await ddb.stop();
-  }
-  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length), 8));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i] ?? 0)).join(' | ')} |`;
-  console.log(`\nnode ${process.version}, ${(await import('node:os')).cpus().length} cores\n`);
-  console.log(line(['figure', 'value', 'how']));
-  console.log(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);
-  for (const r of rows) console.log(line(r));
+  return rows;
 }
 
 main().catch((err: unknown) => {
