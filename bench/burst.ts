@@ -191,20 +191,22 @@ export async function burstFigures(s: BurstSettings): Promise<Row[]> {
     await new Promise((r) => setTimeout(r, 2000));
     const idleKb = rssKb(plain.pid);
 
+    // A quiet channel: each event handled and shown before the next comes (the everyday case).
     const lifecycle = addFindings('l', LIFECYCLES, 1);
     counter.reset();
-    for (const f of lifecycle) await plain.send(JSON.stringify(aws.accessAnalyzer.toEvent(f)));
-    await waitFor(plain.settled, 120_000, 'the new findings to be posted');
     for (const f of lifecycle) {
-      await plain.send(
-        JSON.stringify(aws.accessAnalyzer.toEvent(aws.accessAnalyzer.setStatus(f.id, 'ARCHIVED'))),
-      );
+      await plain.send(JSON.stringify(aws.accessAnalyzer.toEvent(f)));
+      await waitFor(plain.settled, 30_000, 'the new finding to be posted');
     }
-    await waitFor(plain.settled, 120_000, 'the archived findings to be shown');
+    for (const f of lifecycle) {
+      const archived = aws.accessAnalyzer.setStatus(f.id, 'ARCHIVED');
+      await plain.send(JSON.stringify(aws.accessAnalyzer.toEvent(archived)));
+      await waitFor(plain.settled, 30_000, 'the archived finding to be shown');
+    }
     rows.push([
       'DynamoDB writes per finding lifecycle',
       (counter.total() / LIFECYCLES).toFixed(2),
-      `new → posted → archived → updated, ${LIFECYCLES} findings one after another: ${JSON.stringify(counter.counts())}; target ≤ 3`,
+      `new → posted → archived → updated, ${LIFECYCLES} findings, each shown before the next event: ${JSON.stringify(counter.counts())}; target ≤ 3`,
     ]);
 
     counter.reset();

@@ -42,7 +42,10 @@ export interface DigestStore {
   /** Stores a new digest, marked as owing its post. */
   create(digest: { id: string; groupKey: string; findingIds: string[]; createdAt: number }): Promise<void>;
   get(id: string): Promise<DigestRecord | undefined>;
-  /** The findings that did join (some may have been taken by a card of their own meanwhile). */
+  /**
+   * The findings listed (before they join: a listed finding that did not join, because a card of its own took
+   * it first, is left out when the digest is shown).
+   */
   setMembers(id: string, findingIds: string[]): Promise<void>;
   /** Counts a post attempt; returns the digest as of then. */
   beginPost(id: string): Promise<DigestRecord | undefined>;
@@ -248,10 +251,12 @@ export function createDigester(deps: DigesterDeps): Digester {
           if (digest && !digest.expanded) {
             const take = ids.slice(0, max - digest.findingIds.length);
             ids = ids.slice(take.length);
+            // Listed before they join (a crash in between leaves no finding that names a digest not listing
+            // it); those that do not join are left out when it is shown (their `digestId` is not this one).
+            await digests.setMembers(digest.id, [...digest.findingIds, ...take]);
+            current.size = digest.findingIds.length + take.length;
             const joined = await join(digest.id, take);
             if (joined.length > 0) {
-              await digests.setMembers(digest.id, [...digest.findingIds, ...joined]);
-              current.size = digest.findingIds.length + joined.length;
               log.info({ digestId: digest.id, added: joined.length }, 'findings added to a digest');
               await show(digest.id);
               await expandLateJoiners(digest.id, joined, now);
@@ -265,8 +270,7 @@ export function createDigester(deps: DigesterDeps): Digester {
           const id = randomUUID();
           await digests.create({ id, groupKey: group.key, findingIds: chunk, createdAt: now });
           const joined = await join(id, chunk);
-          if (joined.length < chunk.length) await digests.setMembers(id, joined);
-          openDigests.set(group.key, { id, size: joined.length, since: now });
+          openDigests.set(group.key, { id, size: chunk.length, since: now });
           log.info({ digestId: id, findings: joined.length }, 'findings grouped into a digest');
           await show(id);
         }
