@@ -112,7 +112,12 @@ async function scanAll(table: string): Promise<string[]> {
   let start: Record<string, AttributeValue> | undefined;
   do {
     const out = await ddb.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
-    for (const item of out.Items ?? []) items.push(JSON.stringify(item));
+    for (const item of out.Items ?? []) {
+      // The sync lease's bookkeeping changes whenever a background sync re-checks a message that is already
+      // right (another finding's late event, the scheduler's poll): not an effect of the request under test.
+      const { syncAttempts: _attempts, leaseToken: _token, leaseUntil: _until, ...rest } = item;
+      items.push(JSON.stringify(rest));
+    }
     start = out.LastEvaluatedKey;
   } while (start);
   return items.sort();
