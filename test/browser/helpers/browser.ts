@@ -12,9 +12,12 @@ import { chromium, type BrowserContext, type Locator, type Page } from 'playwrig
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = resolve(__dirname, '../../../test-artifacts/screenshots');
-/** Per-step wait: long enough for a bot round trip, short enough to fail fast. */
-export const STEP_TIMEOUT_MS = 5000;
-export const TEST_TIMEOUT_MS = 20_000;
+/**
+ * Per-step wait: long enough for a bot round trip while the other jest worker runs a burst or a fault test (a
+ * Deny's evidence, with its access preview, then takes several seconds), short enough to fail in CI's time.
+ */
+export const STEP_TIMEOUT_MS = 15_000;
+export const TEST_TIMEOUT_MS = 60_000;
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
