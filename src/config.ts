@@ -74,18 +74,36 @@ const bool = (fallback: boolean) =>
     return z.NEVER;
   });
 
-const duration = (fallback: string, min: number) =>
+/**
+ * A duration in ms from `90s`, `15m`, `1h` or plain seconds, at least `min` (and at most `limits.max`);
+ * `limits.hint` replaces the default description in the error.
+ */
+const duration = (fallback: string, min: number, limits: { max?: number; hint?: string } = {}) =>
   trimmed.optional().transform((v, ctx) => {
     const text = v ?? fallback;
     const parsed = /^\d+$/.test(text) ? Number(text) * 1000 : ms(text as ms.StringValue);
-    if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < min) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be a duration such as 15m, 1h or 900 (seconds), at least ${ms(min, { long: true })}; got "${text}"`,
-      });
+    const max = limits.max ?? Number.POSITIVE_INFINITY;
+    if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < min || parsed > max) {
+      const hint =
+        limits.hint ?? `a duration such as 15m, 1h or 900 (seconds), at least ${ms(min, { long: true })}`;
+      ctx.addIssue({ code: 'custom', message: `must be ${hint}; got "${text}"` });
       return z.NEVER;
     }
     return parsed;
+  });
+
+/** A whole number from `min` to `max` (`minLabel` says what the lowest value means, e.g. "0 (off)"). */
+const wholeNumber = (fallback: string, min: number, max: number, minLabel = String(min)) =>
+  trimmed.optional().transform((v, ctx) => {
+    const n = Number(v ?? fallback);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a whole number from ${minLabel} to ${max}, got "${v}"`,
+      });
+      return z.NEVER;
+    }
+    return n;
   });
 
 const httpUrl = trimmed.optional().refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), {
@@ -154,37 +172,12 @@ const schema = z.object({
     message: 'must be an IAM role ARN: arn:aws:iam::<account>:role/<name>',
   }),
   POLICY_GENERATION_TIMEOUT: duration('60m', 60_000),
-  SLACK_POST_INTERVAL: trimmed.optional().transform((v, ctx) => {
-    const text = v ?? '1s';
-    const parsed = /^\d+$/.test(text) ? Number(text) * 1000 : ms(text as ms.StringValue);
-    if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 0 || parsed > 60_000) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be a duration from 0 to 60s such as 1s, 1100ms or 0 (no pacing); got "${text}"`,
-      });
-      return z.NEVER;
-    }
-    return parsed;
+  SLACK_POST_INTERVAL: duration('1s', 0, {
+    max: 60_000,
+    hint: 'a duration from 0 to 60s such as 1s, 1100ms or 0 (no pacing)',
   }),
-  DIGEST_THRESHOLD: trimmed.optional().transform((v, ctx) => {
-    const n = Number(v ?? '20');
-    if (!Number.isInteger(n) || n < 0 || n > 10_000) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be a whole number from 0 (no digests) to 10000, got "${v}"`,
-      });
-      return z.NEVER;
-    }
-    return n;
-  }),
-  TRUST_POLICY_MAX_CHARS: trimmed.optional().transform((v, ctx) => {
-    const n = Number(v ?? '2048');
-    if (!Number.isInteger(n) || n < 2048 || n > 10240) {
-      ctx.addIssue({ code: 'custom', message: `must be a whole number from 2048 to 10240, got "${v}"` });
-      return z.NEVER;
-    }
-    return n;
-  }),
+  DIGEST_THRESHOLD: wholeNumber('20', 0, 10_000, '0 (no digests)'),
+  TRUST_POLICY_MAX_CHARS: wholeNumber('2048', 2048, 10240),
 });
 
 /** Cross-field rules, checked on the raw values so they are reported together with every field error. */
