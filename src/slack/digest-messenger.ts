@@ -5,10 +5,9 @@
  * Bot scopes used: chat:write, channels:history / groups:history (findPosted).
  */
 import type { WebClient } from '@slack/web-api';
-import { SlackCallError } from '../errors';
-import type { DigestMessenger } from '../findings/digests';
+import type { DigestMessenger, DigestView } from '../findings/digests';
 import { digestCard } from './blocks/digest-card';
-import { slackCall } from './call';
+import { type TrackedMessage, postTracked, updateTracked } from './card-messages';
 import { findByMetadata } from './find-posted';
 import type { ChannelPacer } from './channel-pacer';
 
@@ -22,38 +21,17 @@ export function createDigestMessenger(opts: {
 }): DigestMessenger {
   const { client, channel, pacer } = opts;
   const cardClient = opts.cardClient ?? client;
-  const metadata = (digestId: string) => ({
-    event_type: DIGEST_METADATA_TYPE,
-    event_payload: { digest_id: digestId },
+  const tracked = (view: DigestView): TrackedMessage => ({
+    ...digestCard(view),
+    metadata: { event_type: DIGEST_METADATA_TYPE, event_payload: { digest_id: view.digest.id } },
   });
   return {
-    async post(view) {
-      const card = digestCard(view);
-      await pacer?.wait(channel);
-      const res = await slackCall('chat.postMessage', () =>
-        cardClient.chat.postMessage({
-          channel,
-          text: card.text,
-          blocks: card.blocks,
-          unfurl_links: false,
-          metadata: metadata(view.digest.id),
-        }),
-      );
-      if (!res.ts || !res.channel) throw new SlackCallError('chat.postMessage', 'no_ts_returned');
-      return { channel: res.channel, ts: res.ts };
+    post(view) {
+      return postTracked(cardClient, channel, tracked(view), { pacer });
     },
 
-    async update(ref, view) {
-      const card = digestCard(view);
-      await slackCall('chat.update', () =>
-        client.chat.update({
-          channel: ref.channel,
-          ts: ref.ts,
-          text: card.text,
-          blocks: card.blocks,
-          metadata: metadata(view.digest.id),
-        }),
-      );
+    update(ref, view) {
+      return updateTracked(client, ref, tracked(view));
     },
 
     findPosted(digestId) {

@@ -6,9 +6,9 @@
 import type { ChannelPacer } from './channel-pacer';
 import type { WebClient } from '@slack/web-api';
 import type { FindingAction } from '../actions/types';
-import { SlackCallError } from '../errors';
 import { slackCall } from './call';
-import type { FindingMessenger, SlackRef } from '../findings/ports';
+import { type TrackedMessage, postTracked, updateTracked } from './card-messages';
+import type { FindingMessenger, FindingRecord, SlackRef } from '../findings/ports';
 import { findingCard } from './blocks/finding-card';
 import { findByMetadata } from './find-posted';
 import { clip } from './text';
@@ -35,36 +35,21 @@ export function createMessenger({
   actions,
   pacer,
 }: MessengerOptions): FindingMessenger {
+  const tracked = (record: FindingRecord): TrackedMessage => ({
+    ...findingCard(record, actions),
+    metadata: { event_type: FINDING_METADATA_TYPE, event_payload: { finding_id: record.finding.id } },
+  });
   return {
-    async post({ record }) {
-      const card = findingCard(record, actions);
-      await pacer?.wait(channel);
-      const res = await slackCall('chat.postMessage', () =>
-        cardClient.chat.postMessage({
-          channel,
-          // A card asked for from a digest goes in the digest's thread.
-          ...(record.digestThreadTs ? { thread_ts: record.digestThreadTs } : {}),
-          text: card.text,
-          blocks: card.blocks,
-          unfurl_links: false,
-          metadata: { event_type: FINDING_METADATA_TYPE, event_payload: { finding_id: record.finding.id } },
-        }),
-      );
-      if (!res.ts || !res.channel) throw new SlackCallError('chat.postMessage', 'no_ts_returned');
-      return { channel: res.channel, ts: res.ts };
+    post({ record }) {
+      // A card asked for from a digest goes in the digest's thread.
+      return postTracked(cardClient, channel, tracked(record), {
+        pacer,
+        ...(record.digestThreadTs ? { threadTs: record.digestThreadTs } : {}),
+      });
     },
 
-    async update(ref: SlackRef, { record }) {
-      const card = findingCard(record, actions);
-      await slackCall('chat.update', () =>
-        client.chat.update({
-          channel: ref.channel,
-          ts: ref.ts,
-          text: card.text,
-          blocks: card.blocks,
-          metadata: { event_type: FINDING_METADATA_TYPE, event_payload: { finding_id: record.finding.id } },
-        }),
-      );
+    update(ref: SlackRef, { record }) {
+      return updateTracked(client, ref, tracked(record));
     },
 
     async threadReply(ref, text, options) {
