@@ -17,7 +17,7 @@
  *   // { startTime: 2026-03-01T12:00:00.000Z, endTime: 2026-03-31T12:00:00.000Z }
  */
 import { InvalidInputError } from '../errors';
-import { escapeMrkdwn } from '../slack/text';
+import { inCode } from '../slack/text';
 
 export const GENERATE_COMMAND = '/iam-generate';
 export const DEFAULT_DAYS = 30;
@@ -57,28 +57,23 @@ const fail = (problem: string): GenerateCommandError => ({ error: `${problem}\n\
 /** `—x` / `–x` (typed by smart punctuation) → `--x`. */
 const normaliseDashes = (token: string): string => token.replace(/^[\u2012-\u2015]/, '--');
 
-/** What the person typed, inside a code span of our reply: escaped, with backticks replaced, so it stays text. */
-function quoted(typed: string): string {
-  return escapeMrkdwn(typed).replace(/`/g, 'ˋ');
-}
-
 function nameProblem(name: string): string | undefined {
   if (IAM_NAME_PATTERN.test(name)) return undefined;
   const arn = PRINCIPAL_ARN.exec(name);
   if (arn) {
     const flag = arn[1] === 'user' ? ' --user' : '';
-    return `Give the name, not the ARN: \`${GENERATE_COMMAND} ${quoted(arn[2] ?? '')}${flag}\`.`;
+    return `Give the name, not the ARN: \`${GENERATE_COMMAND} ${inCode(arn[2] ?? '')}${flag}\`.`;
   }
   if (name.length > 64)
-    return `\`${quoted(name.slice(0, 64))}…\` is too long for an IAM name (at most 64 characters).`;
-  return `\`${quoted(name.slice(0, 200))}\` is not a valid IAM name: use only letters, digits and \`+=,.@_-\` (no \`/\` or spaces).`;
+    return `\`${inCode(name.slice(0, 64))}…\` is too long for an IAM name (at most 64 characters).`;
+  return `\`${inCode(name.slice(0, 200))}\` is not a valid IAM name: use only letters, digits and \`+=,.@_-\` (no \`/\` or spaces).`;
 }
 
 function parseDays(value: string | undefined): number | string {
   if (value === undefined || value === '') return '`--days` needs a number of days, e.g. `--days 30`.';
   const days = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(days) || days < MIN_DAYS || days > MAX_DAYS) {
-    return `\`--days ${quoted(value.slice(0, 50))}\` is not possible: give a whole number of days from ${MIN_DAYS} to ${MAX_DAYS}.`;
+    return `\`--days ${inCode(value.slice(0, 50))}\` is not possible: give a whole number of days from ${MIN_DAYS} to ${MAX_DAYS}.`;
   }
   return days;
 }
@@ -95,7 +90,7 @@ export function parseGenerateCommand(text: string): GenerateCommand {
   }
   if (name.startsWith('--')) {
     return fail(
-      `Give the name first, then the options: \`${GENERATE_COMMAND} &lt;role-name&gt; ${quoted(tokens.join(' ').slice(0, 200))}\`.`,
+      `Give the name first, then the options: \`${GENERATE_COMMAND} &lt;role-name&gt; ${inCode(tokens.join(' ').slice(0, 200))}\`.`,
     );
   }
   const problem = nameProblem(name);
@@ -116,9 +111,9 @@ export function parseGenerateCommand(text: string): GenerateCommand {
       if (typeof parsed === 'string') return fail(parsed);
       days = parsed;
     } else if (token.startsWith('-')) {
-      return fail(`Unknown option \`${quoted(flag.slice(0, 50))}\`.`);
+      return fail(`Unknown option \`${inCode(flag.slice(0, 50))}\`.`);
     } else {
-      return fail(`Unexpected \`${quoted(token.slice(0, 100))}\`: give one name, then options.`);
+      return fail(`Unexpected \`${inCode(token.slice(0, 100))}\`: give one name, then options.`);
     }
   }
   return { kind, name, days: days ?? DEFAULT_DAYS };

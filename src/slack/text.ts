@@ -5,9 +5,14 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Text for inside an inline code span: escaped, with backticks replaced so the span cannot be broken out of. */
+export function inCode(text: string): string {
+  return escapeMrkdwn(text).replace(/`/g, 'ˋ');
+}
+
 /** Inline code that cannot be broken out of (backticks inside are replaced). */
 export function code(text: string): string {
-  return `\`${escapeMrkdwn(text).replace(/`/g, 'ˋ')}\``;
+  return `\`${inCode(text)}\``;
 }
 
 /** Cuts text to `max` characters, saying how much was cut. */
