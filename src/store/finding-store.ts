@@ -26,6 +26,10 @@ import { FINDINGS_SYNC_INDEX, type FindingItem, type Models, SYNC_DUE, isConditi
 
 const Condition = dynamoose.Condition;
 
+/** A condition group: the lease or claim in `attribute` (an epoch-ms expiry) is absent or ran out before `now`. */
+const unheldAt = (attribute: string, now: number) => (c: InstanceType<typeof Condition>) =>
+  c.where(attribute).not().exists().or().where(attribute).lt(now);
+
 function archiveOf(item: FindingItem): ArchiveInfo | undefined {
   if (!item.archivedBy || !item.archivedAt) return undefined;
   return {
@@ -191,11 +195,7 @@ export function createFindingStore(models: Models): FindingStore {
             { id: finding.id },
             { $SET: { ...set, ...leaseSet }, $ADD: { syncAttempts: 1 } },
             {
-              condition: newer()
-                .and()
-                .parenthesis((c: InstanceType<typeof Condition>) =>
-                  c.where('leaseUntil').not().exists().or().where('leaseUntil').lt(lease.now),
-                ),
+              condition: newer().and().parenthesis(unheldAt('leaseUntil', lease.now)),
               returnValues: 'ALL_NEW',
             },
           )) as FindingItem;
@@ -256,12 +256,7 @@ export function createFindingStore(models: Models): FindingStore {
           { id },
           { $SET: { leaseToken: token, leaseUntil: until }, $ADD: { syncAttempts: 1 } },
           {
-            condition: new Condition('id')
-              .exists()
-              .and()
-              .parenthesis((c: InstanceType<typeof Condition>) =>
-                c.where('leaseUntil').not().exists().or().where('leaseUntil').lt(now),
-              ),
+            condition: new Condition('id').exists().and().parenthesis(unheldAt('leaseUntil', now)),
             returnValues: 'ALL_NEW',
           },
         );
@@ -289,9 +284,7 @@ export function createFindingStore(models: Models): FindingStore {
               .not()
               .exists()
               .and()
-              .parenthesis((c: InstanceType<typeof Condition>) =>
-                c.where('leaseUntil').not().exists().or().where('leaseUntil').lt(now),
-              ),
+              .parenthesis(unheldAt('leaseUntil', now)),
           },
         );
         return true;
@@ -367,9 +360,7 @@ export function createFindingStore(models: Models): FindingStore {
             condition: new Condition('status')
               .in([...statuses])
               .and()
-              .parenthesis((c: InstanceType<typeof Condition>) =>
-                c.where('pendingUntil').not().exists().or().where('pendingUntil').lt(now),
-              ),
+              .parenthesis(unheldAt('pendingUntil', now)),
           },
         );
       } catch (err) {
