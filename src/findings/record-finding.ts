@@ -9,7 +9,7 @@ import { type Finding, timestampMs } from './finding';
 import { randomUUID } from 'node:crypto';
 import type { ApplyOptions, ApplyOutcome, Clock, FindingStore, FindingsSource } from './ports';
 import { systemClock } from './ports';
-import { type FindingSync, LEASE_MS } from './sync';
+import { type FindingSync, LEASE_MS, type SyncOptions, needsSync } from './sync';
 
 export interface RecordDeps {
   store: FindingStore;
@@ -65,12 +65,22 @@ export function createRecordFinding({
     }
   }
 
+  /** Brings the message in line; with `storeOnly` the caller does not wait (the work is owed in the store). */
+  async function syncAfter(findingId: string, syncOptions: SyncOptions, storeOnly: boolean | undefined) {
+    const synced = sync(findingId, syncOptions);
+    if (!storeOnly) return synced;
+    synced.catch((err: unknown) =>
+      log.warn({ findingId, err: errorMessage(err) }, 'Slack sync failed; the finding stays marked'),
+    );
+  }
+
   return async function recordFinding(finding, options = {}) {
     const existing = await store.get(finding.id);
     const newer = !existing || timestampMs(finding.updatedAt) > existing.updatedAtMs;
-    if (!newer) {
+    if (existing && !newer) {
       log.debug({ findingId: finding.id }, 'stale or repeated finding state ignored');
-      await sync(finding.id); // heals a message left behind by an earlier failure; no-op when in sync
+      // Heals a message left behind by an earlier failure (a repeat of a shown state costs nothing more).
+      if (needsSync(existing)) await syncAfter(finding.id, {}, options.storeOnly);
       return 'stale';
     }
     const full = options.complete ? finding : await enrich(finding);
@@ -85,20 +95,14 @@ export function createRecordFinding({
     };
     const outcome = await store.apply(full, apply);
     log.info({ findingId: finding.id, status: finding.status, outcome }, 'finding recorded');
-    const synced = sync(finding.id, {
-      justChanged: outcome !== 'stale' && !suppressed,
-      ...(apply.leased && apply.lease ? { leaseToken: apply.lease.token } : {}),
-    });
-    if (options.storeOnly) {
-      synced.catch((err: unknown) =>
-        log.warn(
-          { findingId: finding.id, err: errorMessage(err) },
-          'Slack sync failed; the finding stays marked',
-        ),
-      );
-    } else {
-      await synced;
-    }
+    await syncAfter(
+      finding.id,
+      {
+        justChanged: outcome !== 'stale' && !suppressed,
+        ...(apply.leased && apply.lease ? { leaseToken: apply.lease.token } : {}),
+      },
+      options.storeOnly,
+    );
     return outcome;
   };
 }
