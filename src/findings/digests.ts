@@ -25,6 +25,8 @@ export const MAX_PER_DIGEST = 50;
 /** A group's digest takes more findings for this long after it was started (then a new one starts). */
 const OPEN_FOR_MS = 10 * 60_000;
 const JOIN_CONCURRENCY = 8;
+/** How long a poster holds a digest's post (a dead poster's hold runs out; runDue then finds or posts it). */
+const POST_LEASE_MS = 60_000;
 
 export interface DigestRecord {
   id: string;
@@ -47,8 +49,11 @@ export interface DigestStore {
    * it first, is left out when the digest is shown).
    */
   setMembers(id: string, findingIds: string[]): Promise<void>;
-  /** Counts a post attempt; returns the digest as of then. */
-  beginPost(id: string): Promise<DigestRecord | undefined>;
+  /**
+   * Counts a post attempt; returns the digest as of then. With `lease`: only while it is unposted and nobody
+   * else holds its post (one poster at a time, across replicas), which it then holds until `lease.until`.
+   */
+  beginPost(id: string, lease?: { now: number; until: number }): Promise<DigestRecord | undefined>;
   /** Records the message and drops the "owes its post" mark. */
   posted(id: string, ref: SlackRef): Promise<void>;
   /** True for the first caller only. */
@@ -173,8 +178,9 @@ export function createDigester(deps: DigesterDeps): Digester {
       await digests.drop(digestId);
       return;
     }
-    const attempt = await digests.beginPost(digestId);
-    if (!attempt || attempt.slack) return;
+    const now = clock.now();
+    const attempt = await digests.beginPost(digestId, { now, until: now + POST_LEASE_MS });
+    if (!attempt || attempt.slack) return; // posted, or being posted by someone else (runDue retries after)
     let ref = attempt.postAttempts > 1 ? await messenger.findPosted(digestId) : undefined;
     if (ref) {
       log.warn({ digestId, ts: ref.ts }, 'recovered a digest posted by an interrupted attempt');

@@ -52,12 +52,26 @@ export function createDigestStore(models: Models): DigestStore {
       await digests.update({ id }, { $SET: { findingIds: JSON.stringify(findingIds) } });
     },
 
-    async beginPost(id) {
+    async beginPost(id, lease) {
       try {
         const item = await digests.update(
           { id },
-          { $ADD: { postAttempts: 1 } },
-          { condition: new Condition('id').exists(), returnValues: 'ALL_NEW' },
+          { $ADD: { postAttempts: 1 }, ...(lease ? { $SET: { postLeaseUntil: lease.until } } : {}) },
+          {
+            condition: lease
+              ? new Condition('id')
+                  .exists()
+                  .and()
+                  .where('slackTs')
+                  .not()
+                  .exists()
+                  .and()
+                  .parenthesis((c: InstanceType<typeof Condition>) =>
+                    c.where('postLeaseUntil').not().exists().or().where('postLeaseUntil').lt(lease.now),
+                  )
+              : new Condition('id').exists(),
+            returnValues: 'ALL_NEW',
+          },
         );
         return toRecord(item as DigestItem);
       } catch (err) {
@@ -70,7 +84,7 @@ export function createDigestStore(models: Models): DigestStore {
       try {
         await digests.update(
           { id },
-          { $SET: { slackChannel: ref.channel, slackTs: ref.ts }, $REMOVE: ['postQueue'] },
+          { $SET: { slackChannel: ref.channel, slackTs: ref.ts }, $REMOVE: ['postQueue', 'postLeaseUntil'] },
           { condition: new Condition('slackTs').not().exists() },
         );
       } catch (err) {

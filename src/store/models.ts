@@ -71,6 +71,8 @@ export interface DigestItem extends Item {
   slackTs?: string;
   /** Posts tried: more than one with no `slackTs` means an earlier attempt may have posted it. */
   postAttempts: number;
+  /** Whoever is posting it holds the post until then (epoch ms): one poster at a time, across replicas. */
+  postLeaseUntil?: number;
   /** DIGEST_POST_DUE until the message is posted: the hash key of the sparse post index. */
   postQueue?: string;
   expandedBy?: string;
@@ -410,6 +412,7 @@ export function defineModels(prefix: string, createTables: boolean): Models {
         slackChannel: String,
         slackTs: String,
         postAttempts: Number,
+        postLeaseUntil: Number,
         postQueue: {
           type: String,
           index: { name: DIGESTS_POST_INDEX, type: 'global', rangeKey: 'createdAt', project: false },
